@@ -1,0 +1,67 @@
+// Bundles the extension and the CLI. `node esbuild.mjs [--production] [--watch] [--metafile]`.
+
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+const metafile = process.argv.includes('--metafile');
+
+/** Prints esbuild problems in a `file:line:col:` form that VS Code's $esbuild-watch matcher reads. */
+const problemMatcherPlugin = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onStart(() => {
+      if (watch) console.log('[watch] build started');
+    });
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+      if (watch) console.log('[watch] build finished');
+    });
+  },
+};
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  logLevel: 'silent',
+  metafile,
+  plugins: [problemMatcherPlugin],
+  // `yaml` and the unified/remark stack are pure JS: bundled. `vscode` is provided by the host.
+  external: ['vscode'],
+  define: { 'process.env.CCF_BUNDLED': '"1"' },
+};
+
+const targets = [
+  { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
+  {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+await mkdir('dist', { recursive: true });
+if (watch) {
+  for (const t of targets) {
+    const ctx = await esbuild.context(t);
+    await ctx.watch();
+  }
+} else {
+  const results = await Promise.all(targets.map((t) => esbuild.build(t)));
+  if (metafile) {
+    await writeFile('dist/meta.json', JSON.stringify(results.map((r) => r.metafile)));
+  }
+  // JSON Schemas for editor validation come from the zod models, through a hidden CLI command.
+  execFileSync(process.execPath, ['dist/cli.js', '__emit-schemas', 'schemas'], { stdio: 'inherit' });
+}

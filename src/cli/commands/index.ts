@@ -1,0 +1,9 @@
+/** Every CLI command, one module each. */
+import type { Command } from 'commander';
+import { registerEmitSchemas } from './emit-schemas';
+import { registerReserved } from './reserved';
+
+export function registerCommands(program: Command): void {
+  registerReserved(program);
+  registerEmitSchemas(program);
+}

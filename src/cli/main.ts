@@ -1,0 +1,80 @@
+/**
+ * `codex-context-forge` / `ccf`: the headless CLI on the same core as the extension.
+ * Exit codes: 0 ok, 1 the thing checked failed, 2 bad usage or invalid input, 130 interrupted.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { InputError } from '../core/problems';
+import { packageVersion } from '../node/package-root';
+import { runState } from './command';
+import { registerCommands } from './commands';
+import { CliError } from './errors';
+import { ExitCode } from './exit-codes';
+import { createOutput } from './output';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('codex-context-forge')
+    .description('PRP-driven AI development with harness-checked validation gates.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .addOption(new Option('--cwd <dir>', 'project root (default: the current directory)'))
+    .option('--no-color', 'disable coloured output (NO_COLOR is honoured too)')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str) });
+  registerCommands(program);
+  // Every subcommand exits through our handler too, so usage errors give exit code 2.
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  runState.signal = controller.signal;
+  runState.exitCode = ExitCode.Ok;
+  let interrupted = false;
+  const onSigint = (): void => {
+    if (interrupted) process.exit(ExitCode.Interrupted);
+    interrupted = true;
+    controller.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onSigint);
+  const err = createOutput(false);
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return interrupted ? ExitCode.Interrupted : runState.exitCode;
+  } catch (e) {
+    if (interrupted) return ExitCode.Interrupted;
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        return ExitCode.Ok;
+      }
+      return ExitCode.Usage;
+    }
+    if (e instanceof InputError) {
+      err.problems(e.problems);
+      return ExitCode.Usage;
+    }
+    if (e instanceof CliError) {
+      err.err(`error: ${e.message}`);
+      return e.exitCode;
+    }
+    err.err(`internal error: ${(e as Error)?.message ?? String(e)}`);
+    if (process.env.CCF_DEBUG) err.err(String((e as Error)?.stack));
+    return ExitCode.Failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`internal error: ${String(e)}\n`);
+      process.exitCode = ExitCode.Failed;
+    },
+  );
+}
