@@ -1,0 +1,55 @@
+/**
+ * The process-runner port: how the engine runs gates, `run:` steps and hooks. Implemented in
+ * `src/node/process-runner.ts` (own process group, tree kill) and by fakes in unit tests.
+ *
+ * Values that come from variables or `$ARGUMENTS` never get pasted into `script`: they travel in `env`
+ * (referenced by the script as "$NAME") or are shell-quoted by `shellQuote` before they get there.
+ */
+export interface ProcessSpec {
+  /** A shell script run by `/bin/sh -c` (POSIX) — the text of a gate command or a `run:` step. */
+  script?: string;
+  /** Or an executable and its arguments, run without any shell. Exactly one of `script`/`argv`. */
+  argv?: readonly string[];
+  cwd: string;
+  /** Added to (and overriding) the inherited environment. */
+  env?: Readonly<Record<string, string>>;
+  /** Kill the tree (SIGTERM, then SIGKILL) after this long; the result says `timedOut`. */
+  timeoutMs?: number;
+  /** Text written to stdin, which is then closed. stdin is closed immediately otherwise. */
+  stdin?: string;
+}
+
+export interface OutputLine {
+  stream: 'stdout' | 'stderr';
+  /** One line without its newline terminator (a final unterminated line is delivered at exit). */
+  text: string;
+  /** Milliseconds since the epoch when the line was read. */
+  ts: number;
+}
+
+export interface ProcessResult {
+  /** `null` when the process ended by a signal. */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  /** The spawn itself failed (program not found, cwd missing…): the message; exitCode is then 127 or 126. */
+  spawnError?: string;
+}
+
+export interface RunOptions {
+  onLine?: (line: OutputLine) => void;
+  /** Called once the child exists, with its pid (= its process-group id). */
+  onSpawn?: (pid: number) => void;
+  /**
+   * Aborting asks the process tree to stop: SIGINT, after `graceMs.interrupt` SIGTERM, after
+   * `graceMs.terminate` SIGKILL — always to the whole process group, grandchildren included.
+   */
+  signal?: AbortSignal;
+  graceMs?: { interrupt?: number; terminate?: number };
+}
+
+export interface ProcessRunner {
+  run(spec: ProcessSpec, options?: RunOptions): Promise<ProcessResult>;
+}
