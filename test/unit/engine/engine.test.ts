@@ -50,7 +50,7 @@ const gates: GateToolkit = {
       end: () => found,
     };
   },
-  stripAnsi: (t) => t.replace(/\u001b\[[0-9;]*m/g, ''),
+  stripAnsi: (t) => t.split(String.fromCharCode(27)).join(''),
   classifyFailure: ({ timedOut, levelName, outputTail }) =>
     timedOut
       ? 'timeout'
