@@ -143,7 +143,10 @@ export function mergeReports(reports: RunReport[]): {
     totals.validationsFailed += m.validationsFailed;
     totals.retries += m.retries;
     addInto(totals.usage, m.usage);
-    for (const [model, u] of Object.entries(m.models)) addInto((totals.models[model] ??= zero()), u);
+    for (const [model, u] of Object.entries(m.models)) {
+      totals.models[model] ??= zero();
+      addInto(totals.models[model], u);
+    }
     totals.filesCreated.push(...m.filesCreated);
     totals.filesModified.push(...m.filesModified);
     totals.filesDeleted.push(...m.filesDeleted);
