@@ -21,7 +21,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Accounting, countCacheMarkers, countPromptTokens, PromptCache } from './accounting';
 import type { ErrorReply, MessageReply, Reply } from './replies';
-import { renderEvents, renderJson, sseFrame } from './wire';
+import { renderEvents, renderJson, sseFrame, type WireEvent } from './wire';
 
 export interface MessagesBody {
   model: string;
@@ -51,6 +51,8 @@ export interface RecordedRequest {
   accounting?: Accounting;
   /** What the server did: status sent (0 for a hang), and the kind of reply. */
   response?: { status: number; kind: 'message' | 'error' | 'hang' | 'count_tokens'; fault?: string };
+  /** The SSE events actually written, in order (a cut or stalled stream has fewer than rendered). */
+  sentEvents?: WireEvent[];
   /** No reply was queued or scripted for it. */
   unscripted?: boolean;
 }
@@ -360,7 +362,12 @@ export class FakeAnthropic {
       'cache-control': 'no-cache',
     });
     res.flushHeaders();
-    const write = (text: string) => new Promise<void>((r) => res.write(text, () => r()));
+    const sent: WireEvent[] = [];
+    record.sentEvents = sent;
+    const write = (e: WireEvent) => {
+      sent.push(e);
+      return new Promise<void>((r) => res.write(sseFrame(e), () => r()));
+    };
     for (let i = 0; i <= events.length; i++) {
       if (res.destroyed) return; // the client went away
       if (shape.cutAfterEvents === i) {
@@ -369,14 +376,14 @@ export class FakeAnthropic {
       }
       if (shape.errorAfterEvents === i) {
         const error = { type: shape.errorType ?? 'overloaded_error', message: shape.errorMessage ?? 'Overloaded' };
-        await write(sseFrame({ event: 'error', data: { type: 'error', error, request_id: record.requestId } }));
+        await write({ event: 'error', data: { type: 'error', error, request_id: record.requestId } });
         res.end();
         return;
       }
       if (shape.stallAfterEvents === i) return; // keep the connection open, send nothing more
       if (i === events.length) break;
       if (shape.eventDelayMs) await new Promise((r) => setTimeout(r, shape.eventDelayMs));
-      await write(sseFrame(events[i]!));
+      await write(events[i]!);
     }
     res.end();
   }
