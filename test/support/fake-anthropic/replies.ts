@@ -21,7 +21,10 @@ export type BlockSpec =
   /** A server-side tool call (e.g. web search): streamed like tool_use, but executed by the "server". */
   | { type: 'server_tool_use'; name: string; input?: unknown; id?: string };
 
-/** How a streamed answer is delivered — and broken. Event counts include `message_start` and `ping`. */
+/**
+ * How a streamed answer is delivered — and broken. Event counts include `message_start` and `ping`; a
+ * negative count is taken from the end (`cutAfterEvents: -2` sends everything but message_delta and message_stop).
+ */
 export interface StreamShape {
   /** Characters per text_delta / thinking_delta (default 12). */
   textChunk?: number;

@@ -355,6 +355,11 @@ export class FakeAnthropic {
     }
 
     const events = renderEvents(answer, ctx);
+    // A negative event count counts from the end (-2: everything but message_delta and message_stop).
+    const at = (n: number | undefined) => (n !== undefined && n < 0 ? events.length + n : n);
+    const cutAt = at(shape.cutAfterEvents);
+    const errorAt = at(shape.errorAfterEvents);
+    const stallAt = at(shape.stallAfterEvents);
     res.writeHead(200, {
       ...this.baseHeaders(record.requestId),
       ...answer.headers,
@@ -370,17 +375,17 @@ export class FakeAnthropic {
     };
     for (let i = 0; i <= events.length; i++) {
       if (res.destroyed) return; // the client went away
-      if (shape.cutAfterEvents === i) {
+      if (cutAt === i) {
         res.socket?.destroy();
         return;
       }
-      if (shape.errorAfterEvents === i) {
+      if (errorAt === i) {
         const error = { type: shape.errorType ?? 'overloaded_error', message: shape.errorMessage ?? 'Overloaded' };
         await write({ event: 'error', data: { type: 'error', error, request_id: record.requestId } });
         res.end();
         return;
       }
-      if (shape.stallAfterEvents === i) return; // keep the connection open, send nothing more
+      if (stallAt === i) return; // keep the connection open, send nothing more
       if (i === events.length) break;
       if (shape.eventDelayMs) await new Promise((r) => setTimeout(r, shape.eventDelayMs));
       await write(events[i]!);
