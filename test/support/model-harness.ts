@@ -55,7 +55,10 @@ export function agentTools(): ToolDefinition[] {
     tool('read_file', 'Read a file of the project.', { path: { type: 'string' } }),
     tool('list_dir', 'List a directory of the project.', { path: { type: 'string' } }),
     tool('glob', 'Find files by glob pattern.', { pattern: { type: 'string' } }),
-    tool('grep', 'Search file contents with a regular expression.', { pattern: { type: 'string' }, path: { type: 'string' } }),
+    tool('grep', 'Search file contents with a regular expression.', {
+      pattern: { type: 'string' },
+      path: { type: 'string' },
+    }),
     tool('write_file', 'Create or overwrite a file.', { path: { type: 'string' }, content: { type: 'string' } }),
     tool('edit_file', 'Replace one exact, unique string in a file.', {
       path: { type: 'string' },
@@ -86,7 +89,11 @@ export function agentRequest(messages: ModelMessage[] = []): ModelRequest {
       {
         role: 'user',
         content: [
-          { type: 'text', text: `<context>\n${prose('CLAUDE.md', 2000)}\n${prose('PRP', 4000)}\n</context>`, cache: {} },
+          {
+            type: 'text',
+            text: `<context>\n${prose('CLAUDE.md', 2000)}\n${prose('PRP', 4000)}\n</context>`,
+            cache: {},
+          },
           { type: 'text', text: 'Implement the PRP: make the failing test in test/math.test.ts pass.' },
         ],
       },

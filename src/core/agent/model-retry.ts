@@ -238,7 +238,7 @@ export async function streamWithRetry(
   options: StreamWithRetryOptions,
 ): Promise<RetriedOutcome> {
   const policy: ModelRetryPolicy = { ...DEFAULT_MODEL_RETRY_POLICY, ...options.policy };
-  const { clock, signal, onRetry, policy: _policy, clock: _clock, ...callOptions } = options;
+  const { clock, signal, onRetry, policy: _policy, ...callOptions } = options;
   const attempts: AttemptRecord[] = [];
   for (let attempt = 1; ; attempt++) {
     const startedAt = clock.now();

@@ -36,7 +36,10 @@ describe('Anthropic client (real SDK → fake Messages API)', () => {
     assert.deepEqual(r.toolCalls, []);
     const deltas = events.filter((e) => e.type === 'text_delta');
     assert.ok(deltas.length > 1, 'text arrived in several deltas');
-    assert.equal(deltas.map((e) => (e.type === 'text_delta' ? e.text : '')).join(''), r.content[0]?.type === 'text' ? r.content[0].text : '');
+    assert.equal(
+      deltas.map((e) => (e.type === 'text_delta' ? e.text : '')).join(''),
+      r.content[0]?.type === 'text' ? r.content[0].text : '',
+    );
     assert.deepEqual([events[0]?.type, events.at(-1)?.type], ['message_start', 'message_end']);
     assert.deepEqual(r.usage, {
       inputTokens: approxTokens('Be brief.') + approxTokens('Are we done?'),
@@ -54,7 +57,12 @@ describe('Anthropic client (real SDK → fake Messages API)', () => {
       maxTokens: 2048,
       system: [{ type: 'text', text: 'You are careful.', cache: { ttl: '1h' } }],
       tools: [
-        { name: 'read_file', description: 'Read a file.', inputSchema: { type: 'object', properties: { path: { type: 'string' } } }, cache: {} },
+        {
+          name: 'read_file',
+          description: 'Read a file.',
+          inputSchema: { type: 'object', properties: { path: { type: 'string' } } },
+          cache: {},
+        },
       ],
       toolChoice: { type: 'auto' },
       stopSequences: ['</done>'],
@@ -108,7 +116,12 @@ describe('Anthropic client (real SDK → fake Messages API)', () => {
     assert.deepEqual(out.result.toolCalls[0]?.input, input);
     assert.equal(out.result.toolCalls[0]?.name, 'read_file');
     assert.match(out.result.toolCalls[0]?.id ?? '', /^toolu_/);
-    assert.deepEqual(out.result.content[1], { type: 'tool_use', id: out.result.toolCalls[0]?.id, name: 'read_file', input });
+    assert.deepEqual(out.result.content[1], {
+      type: 'tool_use',
+      id: out.result.toolCalls[0]?.id,
+      name: 'read_file',
+      input,
+    });
     const complete = events.filter((e) => e.type === 'tool_use_complete');
     assert.equal(complete.length, 1, 'one display event, once the block is complete');
   });
@@ -142,7 +155,11 @@ describe('Anthropic client (real SDK → fake Messages API)', () => {
     }));
     const second = await h.client.stream({
       ...request,
-      messages: [...request.messages, { role: 'assistant', content: first.result.content }, { role: 'user', content: results }],
+      messages: [
+        ...request.messages,
+        { role: 'assistant', content: first.result.content },
+        { role: 'user', content: results },
+      ],
     });
     assert.ok(second.ok, 'the fake accepted the tool_result pairing');
     const sentBack = h.fake.messageRequests()[1]?.body.messages[1]?.content as Array<Record<string, unknown>>;
@@ -185,7 +202,11 @@ describe('Anthropic client (real SDK → fake Messages API)', () => {
     try {
       const resolved = resolveAnthropicApiKey({ CLAUDE_API_KEY: h.fake.apiKey });
       assert.ok(resolved);
-      const client = new AnthropicModelClient({ apiKey: resolved.apiKey, apiKeySource: resolved.source, baseURL: h.fake.baseURL });
+      const client = new AnthropicModelClient({
+        apiKey: resolved.apiKey,
+        apiKeySource: resolved.source,
+        baseURL: h.fake.baseURL,
+      });
       h.fake.enqueue(reply.text('ok'));
       const out = await client.stream(userRequest('hi'));
       assert.ok(out.ok);

@@ -14,7 +14,12 @@ describe('fake Messages API over HTTP', () => {
   const post = (body: unknown, headers: Record<string, string> = {}, path = '/v1/messages') =>
     fetch(`${fake.baseURL}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'sk-test', 'anthropic-version': '2023-06-01', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-api-key': 'sk-test',
+        'anthropic-version': '2023-06-01',
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
   const minimal = { model: 'claude-sonnet-5-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
@@ -37,7 +42,9 @@ describe('fake Messages API over HTTP', () => {
   });
 
   it('streams message_start, ping, block start/deltas/stop, message_delta, message_stop with API-like headers', async () => {
-    fake.enqueue(reply.toolUse('read_file', { path: 'src/some/long/path/name.ts' }, { text: 'Let me look at the file first.' }));
+    fake.enqueue(
+      reply.toolUse('read_file', { path: 'src/some/long/path/name.ts' }, { text: 'Let me look at the file first.' }),
+    );
     const res = await post({ ...minimal, stream: true });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
@@ -55,7 +62,10 @@ describe('fake Messages API over HTTP', () => {
     assert.deepEqual(JSON.parse(json.join('')), { path: 'src/some/long/path/name.ts' });
     const texts = events.filter(([, d]) => (d.delta as { type?: string } | undefined)?.type === 'text_delta');
     assert.ok(texts.length > 1, 'text arrives in several deltas');
-    const delta = events.find(([e]) => e === 'message_delta')![1] as { delta: { stop_reason: string }; usage: { output_tokens: number } };
+    const delta = events.find(([e]) => e === 'message_delta')![1] as {
+      delta: { stop_reason: string };
+      usage: { output_tokens: number };
+    };
     assert.equal(delta.delta.stop_reason, 'tool_use');
     assert.ok(delta.usage.output_tokens > 0);
   });
@@ -95,15 +105,24 @@ describe('fake Messages API over HTTP', () => {
       system: [1, 2, 3, 4].map((i) => ({ type: 'text', text: `s${i}`, cache_control: { type: 'ephemeral' } })),
     });
     assert.equal(five.status, 400);
-    assert.match(JSON.stringify(await five.json()), /A maximum of 4 blocks with cache_control may be provided. Found 5/);
+    assert.match(
+      JSON.stringify(await five.json()),
+      /A maximum of 4 blocks with cache_control may be provided. Found 5/,
+    );
     assert.equal((await post(minimal, {}, '/v1/other')).status, 404);
   });
 
   it('requires a tool_result for every tool_use of the previous assistant turn, and no stray results', async () => {
     const use = { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'ls', input: {} }] };
-    const missing = await post({ ...minimal, messages: [minimal.messages[0], use, { role: 'user', content: 'go on' }] });
+    const missing = await post({
+      ...minimal,
+      messages: [minimal.messages[0], use, { role: 'user', content: 'go on' }],
+    });
     assert.equal(missing.status, 400);
-    assert.match(JSON.stringify(await missing.json()), /tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/);
+    assert.match(
+      JSON.stringify(await missing.json()),
+      /tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/,
+    );
     const stray = await post({
       ...minimal,
       messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_9', content: 'x' }] }],
@@ -112,7 +131,11 @@ describe('fake Messages API over HTTP', () => {
     fake.enqueue(reply.text('ok'));
     const paired = await post({
       ...minimal,
-      messages: [minimal.messages[0], use, { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.ts' }] }],
+      messages: [
+        minimal.messages[0],
+        use,
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'a.ts' }] },
+      ],
     });
     assert.equal(paired.status, 200);
   });
@@ -163,7 +186,11 @@ describe('fake Messages API over HTTP', () => {
     assert.equal(res.status, 401);
     const bearerOnly = await fetch(`${fake.baseURL}/v1/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-test', 'anthropic-version': '2023-06-01' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: 'Bearer sk-test',
+        'anthropic-version': '2023-06-01',
+      },
       body: JSON.stringify(minimal),
     });
     assert.equal(bearerOnly.status, 200);

@@ -83,13 +83,19 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
     });
 
     it('parks on a garbage retry-after: until the reset time if known, else now + the cap', async () => {
-      h.fake.enqueue(fault.rateLimited({ retryAfter: 'in a bit', resetInMs: 20_000 }), fault.rateLimited({ retryAfter: 'soon' }));
+      h.fake.enqueue(
+        fault.rateLimited({ retryAfter: 'in a bit', resetInMs: 20_000 }),
+        fault.rateLimited({ retryAfter: 'soon' }),
+      );
       const withReset = failed(await run());
       assert.equal(withReset.failure.kind === 'rate_limited' && withReset.failure.retryAfterRaw, 'in a bit');
       assert.equal(withReset.decision.kind === 'park' && withReset.decision.until, h.clock.now() + 20_000);
       const withoutReset = failed(await run());
       assert.equal(withoutReset.decision.kind === 'park' && withoutReset.decision.until, h.clock.now() + 60_000);
-      assert.match(withoutReset.decision.message, /unreadable retry-after header "soon", so the wait is capped at 60 s/);
+      assert.match(
+        withoutReset.decision.message,
+        /unreadable retry-after header "soon", so the wait is capped at 60 s/,
+      );
       assert.deepEqual(h.clock.sleeps, []);
     });
 
@@ -142,15 +148,24 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
       assert.equal(requests().length, 3);
       assert.equal(out.decision.kind, 'fail');
       assert.equal(out.decision.kind === 'fail' && out.decision.resumable, true);
-      assert.match(out.decision.message, /^The API stayed overloaded after 3 attempts: The Anthropic API is overloaded \(529 overloaded_error: Overloaded\)\./);
+      assert.match(
+        out.decision.message,
+        /^The API stayed overloaded after 3 attempts: The Anthropic API is overloaded \(529 overloaded_error: Overloaded\)\./,
+      );
     });
 
     it('retries an SSE error event (overloaded_error) that arrives mid-stream after a 200', async () => {
-      h.fake.enqueue(fault.midStreamError(reply.text('A first answer that never finishes.'), { afterEvents: 5 }), reply.text('Second try.'));
+      h.fake.enqueue(
+        fault.midStreamError(reply.text('A first answer that never finishes.'), { afterEvents: 5 }),
+        reply.text('Second try.'),
+      );
       const log: string[] = [];
       const out = await run(request, {
         onEvent: (e) => log.push(e.type === 'text_delta' ? e.text : `<${e.type}>`),
-        onRetry: (record) => log.push(`<retry after ${record.failure?.kind}${record.failure?.kind === 'overloaded' && record.failure.midStream ? ' mid-stream' : ''}>`),
+        onRetry: (record) =>
+          log.push(
+            `<retry after ${record.failure?.kind}${record.failure?.kind === 'overloaded' && record.failure.midStream ? ' mid-stream' : ''}>`,
+          ),
       });
       assert.deepEqual(okResult(out).content, [{ type: 'text', text: 'Second try.' }]);
       assert.equal(
@@ -164,7 +179,14 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
     });
 
     it('retries an api_error SSE event mid-stream as a server error', async () => {
-      h.fake.enqueue(fault.midStreamError(reply.text('partial'), { afterEvents: 3, errorType: 'api_error', message: 'Internal error' }), reply.text('ok'));
+      h.fake.enqueue(
+        fault.midStreamError(reply.text('partial'), {
+          afterEvents: 3,
+          errorType: 'api_error',
+          message: 'Internal error',
+        }),
+        reply.text('ok'),
+      );
       const out = await run();
       okResult(out);
       const first = out.attempts[0]?.failure;
@@ -175,7 +197,11 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
 
   describe('streams cut before message_stop', () => {
     it('hands out no tool call from a cut turn, even one whose block had completed', async () => {
-      h.fake.enqueue(fault.cutStream(reply.toolUse('write_file', { path: 'src/a.ts', content: 'x' }, { text: 'Writing.' }), { afterEvents: -2 }));
+      h.fake.enqueue(
+        fault.cutStream(reply.toolUse('write_file', { path: 'src/a.ts', content: 'x' }, { text: 'Writing.' }), {
+          afterEvents: -2,
+        }),
+      );
       const events: ModelStreamEvent[] = [];
       const out = await h.client.stream(request, { onEvent: (e) => events.push(e) });
       assert.equal(out.ok, false);
@@ -183,8 +209,14 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
       assert.equal(out.failure.kind, 'stream_interrupted');
       assert.equal(out.failure.kind === 'stream_interrupted' && out.failure.sideEffectFree, true);
       assert.equal(out.failure.kind === 'stream_interrupted' && out.failure.partialText, 'Writing.');
-      assert.match(out.failure.message, /ended before the message was complete \(terminated: other side closed\); no tool call from it was used/);
-      assert.ok(events.some((e) => e.type === 'tool_use_complete'), 'the UI saw the block…');
+      assert.match(
+        out.failure.message,
+        /ended before the message was complete \(terminated: other side closed\); no tool call from it was used/,
+      );
+      assert.ok(
+        events.some((e) => e.type === 'tool_use_complete'),
+        'the UI saw the block…',
+      );
       assert.equal('result' in out, false, '…but there is no result, so nothing can execute it');
     });
 
@@ -232,13 +264,22 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
 
   describe('tool calls that must not run', () => {
     it('max_tokens in the middle of a tool_use: the partial call is flagged, not executable, not in the history', async () => {
-      h.fake.enqueue(fault.maxTokensInToolUse('write_file', { path: 'src/big.ts', content: 'x'.repeat(200) }, { text: 'Writing the file.', keepChars: 40 }));
+      h.fake.enqueue(
+        fault.maxTokensInToolUse(
+          'write_file',
+          { path: 'src/big.ts', content: 'x'.repeat(200) },
+          { text: 'Writing the file.', keepChars: 40 },
+        ),
+      );
       const result = okResult(await run());
       assert.equal(result.stopReason, 'max_tokens');
       assert.deepEqual(result.toolCalls, []);
       assert.deepEqual(result.content, [{ type: 'text', text: 'Writing the file.' }]);
       assert.equal(result.truncatedToolUse?.name, 'write_file');
-      assert.equal(result.truncatedToolUse?.partialInput, JSON.stringify({ path: 'src/big.ts', content: 'x'.repeat(200) }).slice(0, 40));
+      assert.equal(
+        result.truncatedToolUse?.partialInput,
+        JSON.stringify({ path: 'src/big.ts', content: 'x'.repeat(200) }).slice(0, 40),
+      );
       assert.equal(requests().length, 1, 'a max_tokens stop is an answer, not a failure to retry');
     });
 
@@ -284,7 +325,10 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
     });
 
     it('invalid tool JSON: rejected with a message, answered as an is_error tool_result the API accepts', async () => {
-      h.fake.enqueue(fault.invalidToolJson('read_file', '{"path": "src/a.ts",, }'), reply.text('Sorry, retrying properly.'));
+      h.fake.enqueue(
+        fault.invalidToolJson('read_file', '{"path": "src/a.ts",, }'),
+        reply.text('Sorry, retrying properly.'),
+      );
       const first = okResult(await run());
       assert.deepEqual(first.toolCalls, []);
       const [rejected] = first.rejectedToolCalls;
@@ -304,7 +348,12 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
         }),
       );
       const sent = requests()[1]?.body.messages[2]?.content as Array<Record<string, unknown>>;
-      assert.deepEqual(sent[0], { type: 'tool_result', tool_use_id: rejected?.id, is_error: true, content: rejected?.message });
+      assert.deepEqual(sent[0], {
+        type: 'tool_result',
+        tool_use_id: rejected?.id,
+        is_error: true,
+        content: rejected?.message,
+      });
     });
 
     it('schema-invalid input: delivered uncoerced, refused by zod validation, answered with is_error', async () => {
@@ -320,7 +369,11 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
       okResult(
         await run({
           ...request,
-          messages: [...request.messages, { role: 'assistant', content: first.content }, { role: 'user', content: [checked.result] }],
+          messages: [
+            ...request.messages,
+            { role: 'assistant', content: first.content },
+            { role: 'user', content: [checked.result] },
+          ],
         }),
       );
       const sent = requests()[1]?.body.messages[2]?.content as Array<Record<string, unknown>>;
@@ -346,7 +399,9 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
       assert.deepEqual(paused.toolCalls, []);
       const server = paused.content.find((b) => b.type === 'provider');
       assert.equal(server?.type === 'provider' && server.raw.type, 'server_tool_use');
-      const resumed = okResult(await run({ ...request, messages: [...request.messages, { role: 'assistant', content: paused.content }] }));
+      const resumed = okResult(
+        await run({ ...request, messages: [...request.messages, { role: 'assistant', content: paused.content }] }),
+      );
       assert.deepEqual(resumed.content, [{ type: 'text', text: 'Found it.' }]);
       const sentBack = requests()[1]?.body.messages[1]?.content as Array<Record<string, unknown>>;
       assert.deepEqual(sentBack[1], {
@@ -360,7 +415,11 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
 
   describe('requests that must fail at once', () => {
     it('401 with an invalid key: not retried, the message names the variable to fix', async () => {
-      const client = new AnthropicModelClient({ apiKey: 'sk-ant-wrong', apiKeySource: 'ANTHROPIC_API_KEY', baseURL: h.fake.baseURL });
+      const client = new AnthropicModelClient({
+        apiKey: 'sk-ant-wrong',
+        apiKeySource: 'ANTHROPIC_API_KEY',
+        baseURL: h.fake.baseURL,
+      });
       const out = failed(await streamWithRetry(client, request, { clock: h.clock }));
       assert.equal(out.failure.kind, 'auth');
       assert.equal(out.decision.kind, 'fail');
@@ -404,7 +463,10 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
       assert.equal(out.failure.kind, 'connection');
       assert.equal(out.attempts.length, 3);
       assert.equal(h.clock.sleeps.length, 2);
-      assert.match(out.decision.message, /^Could not reach the API after 3 attempts: Could not reach the Anthropic API at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\)/);
+      assert.match(
+        out.decision.message,
+        /^Could not reach the API after 3 attempts: Could not reach the Anthropic API at http:\/\/127\.0\.0\.1:\d+ \(.*ECONNREFUSED.*\)/,
+      );
     });
   });
 });

@@ -41,7 +41,11 @@ describe('prompt caching across an agent conversation (fake accounting)', () => 
       // The client's usage is exactly what the fake accounted.
       const acc = h.fake.messageRequests()[turn]?.accounting;
       assert.deepEqual(
-        [out.result.usage.inputTokens, out.result.usage.cacheCreationInputTokens, out.result.usage.cacheReadInputTokens],
+        [
+          out.result.usage.inputTokens,
+          out.result.usage.cacheCreationInputTokens,
+          out.result.usage.cacheReadInputTokens,
+        ],
         [acc?.inputTokens, acc?.cacheCreationInputTokens, acc?.cacheReadInputTokens],
       );
       if (out.result.toolCalls.length === 0) break;
@@ -49,7 +53,11 @@ describe('prompt caching across an agent conversation (fake accounting)', () => 
         { role: 'assistant', content: out.result.content },
         {
           role: 'user',
-          content: out.result.toolCalls.map((c) => ({ type: 'tool_result' as const, toolUseId: c.id, content: toolOutput[c.name] ?? '' })),
+          content: out.result.toolCalls.map((c) => ({
+            type: 'tool_result' as const,
+            toolUseId: c.id,
+            content: toolOutput[c.name] ?? '',
+          })),
         },
       );
     }
@@ -65,7 +73,10 @@ describe('prompt caching across an agent conversation (fake accounting)', () => 
     assert.ok(first.usage.cacheCreationInputTokens > 8000, 'turn 1 writes tools + system + context');
     for (const [i, t] of later.entries()) {
       const ratio = cacheReadRatio(t.usage);
-      assert.ok(ratio >= 0.85, `turn ${i + 2}: ${(ratio * 100).toFixed(1)} % of ${promptTokens(t.usage)} input tokens read from the cache`);
+      assert.ok(
+        ratio >= 0.85,
+        `turn ${i + 2}: ${(ratio * 100).toFixed(1)} % of ${promptTokens(t.usage)} input tokens read from the cache`,
+      );
     }
     const cost = (t: ModelTurnResult) => {
       const c = costOf(t.model, t.usage);

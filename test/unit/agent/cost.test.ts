@@ -32,7 +32,12 @@ describe('cost from the shipped price table', () => {
   it('prices every token class per MTok', () => {
     const cost = costOf(
       'claude-sonnet-4-5',
-      usage({ inputTokens: 1_000_000, outputTokens: 1_000_000, cacheCreationInputTokens: 1_000_000, cacheReadInputTokens: 1_000_000 }),
+      usage({
+        inputTokens: 1_000_000,
+        outputTokens: 1_000_000,
+        cacheCreationInputTokens: 1_000_000,
+        cacheReadInputTokens: 1_000_000,
+      }),
     );
     assert.ok(cost.known);
     if (!cost.known) return;
@@ -75,10 +80,13 @@ describe('cost from the shipped price table', () => {
   });
 
   it('rejects an invalid table with the bad field named', () => {
-    assert.deepEqual(parsePriceTable({ models: { m: { input: -1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 } } }), {
-      ok: false,
-      error: 'models.m.input: Too small: expected number to be >=0',
-    });
+    assert.deepEqual(
+      parsePriceTable({ models: { m: { input: -1, output: 1, cacheWrite5m: 1, cacheWrite1h: 1, cacheRead: 1 } } }),
+      {
+        ok: false,
+        error: 'models.m.input: Too small: expected number to be >=0',
+      },
+    );
   });
 
   it('adds usage (keeping the TTL split) and computes the cache-read share', () => {

@@ -39,7 +39,10 @@ describe('model retry decisions', () => {
     const d = decide(rate({ retryAfterMs: 20 * MIN, requestId: 'req_1' }), 1, clock);
     assert.equal(d.kind, 'park');
     assert.equal((d as { until: number }).until, clock.now() + 20 * MIN);
-    assert.match((d as { message: string }).message, /asked to wait 20 min; waiting until \d\d:\d\d\. \(request id req_1\)/);
+    assert.match(
+      (d as { message: string }).message,
+      /asked to wait 20 min; waiting until \d\d:\d\d\. \(request id req_1\)/,
+    );
     assert.ok((d as { message: string }).message.includes(formatClockTime(clock.now() + 20 * MIN)));
   });
 
@@ -113,14 +116,24 @@ describe('model retry decisions', () => {
   });
 
   it('full jitter spans [0, step) and the step is capped', () => {
-    assert.equal(backoffDelayMs(1, policy, () => 0), 0);
-    assert.equal(backoffDelayMs(3, policy, () => 0.5), 2000);
-    assert.equal(backoffDelayMs(20, policy, () => 0.5), policy.maxDelayMs / 2);
+    assert.equal(
+      backoffDelayMs(1, policy, () => 0),
+      0,
+    );
+    assert.equal(
+      backoffDelayMs(3, policy, () => 0.5),
+      2000,
+    );
+    assert.equal(
+      backoffDelayMs(20, policy, () => 0.5),
+      policy.maxDelayMs / 2,
+    );
   });
 
   it('uses a server retry-after on a 529 when it is within the cap', () => {
     assert.equal(
-      (decide({ kind: 'overloaded', midStream: false, message: 'o', retryAfterMs: 7_000 }) as { delayMs: number }).delayMs,
+      (decide({ kind: 'overloaded', midStream: false, message: 'o', retryAfterMs: 7_000 }) as { delayMs: number })
+        .delayMs,
       7_000,
     );
   });
@@ -136,7 +149,11 @@ describe('model retry decisions', () => {
       message: 'The Anthropic API rejected the API key from ANTHROPIC_API_KEY.',
     });
     assert.equal((decide({ kind: 'invalid_request', message: 'bad' }) as { resumable: boolean }).resumable, false);
-    assert.deepEqual(decide({ kind: 'aborted', message: 'x' }), { kind: 'fail', resumable: true, message: 'Cancelled.' });
+    assert.deepEqual(decide({ kind: 'aborted', message: 'x' }), {
+      kind: 'fail',
+      resumable: true,
+      message: 'Cancelled.',
+    });
   });
 });
 

@@ -16,7 +16,10 @@ describe('tool input validation', () => {
     if (r.ok) return;
     assert.equal(r.result.toolUseId, 't2');
     assert.equal(r.result.isError, true);
-    assert.match(String(r.result.content), /^Invalid input for tool "read_file": path: .*expected string.*; limit: .*The tool was not run\.$/);
+    assert.match(
+      String(r.result.content),
+      /^Invalid input for tool "read_file": path: .*expected string.*; limit: .*The tool was not run\.$/,
+    );
   });
 
   it('answers a rejected call with its message as an is_error result', () => {

@@ -33,7 +33,10 @@ describe('fake Messages API: token approximation', () => {
       messages: [
         { role: 'user', content: 'hi' },
         { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'ls', input: { path: '.' } }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'a.ts' }] }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 't1', content: [{ type: 'text', text: 'a.ts' }] }],
+        },
       ],
       system: 'be brief',
       tools: [{ name: 'ls', description: 'list', input_schema: { type: 'object' } }],
@@ -90,15 +93,9 @@ describe('fake Messages API: prompt-cache emulation', () => {
     const clock = clockAt();
     const cache = new PromptCache(clock.now, 1024);
     const first = cache.account('m', { system: system(2000), messages: [{ role: 'user', content: tokens(1) }] });
-    assert.deepEqual(
-      [first.inputTokens, first.cacheCreationInputTokens, first.cacheReadInputTokens],
-      [1, 2000, 0],
-    );
+    assert.deepEqual([first.inputTokens, first.cacheCreationInputTokens, first.cacheReadInputTokens], [1, 2000, 0]);
     const second = cache.account('m', { system: system(2000), messages: [{ role: 'user', content: tokens(3) }] });
-    assert.deepEqual(
-      [second.inputTokens, second.cacheCreationInputTokens, second.cacheReadInputTokens],
-      [3, 0, 2000],
-    );
+    assert.deepEqual([second.inputTokens, second.cacheCreationInputTokens, second.cacheReadInputTokens], [3, 0, 2000]);
     assert.equal(second.totalInputTokens, 2003);
   });
 
@@ -114,7 +111,11 @@ describe('fake Messages API: prompt-cache emulation', () => {
   it('misses when anything before the breakpoint changes (tools come first), or the model differs', () => {
     const cache = new PromptCache(clockAt().now, 1024);
     const tool = (description: string) => ({ name: 'read_file', description, input_schema: { type: 'object' } });
-    const body = (d: string) => ({ tools: [tool(d)], system: system(2000), messages: [{ role: 'user', content: 'q' }] });
+    const body = (d: string) => ({
+      tools: [tool(d)],
+      system: system(2000),
+      messages: [{ role: 'user', content: 'q' }],
+    });
     cache.account('m', body('Reads a file.'));
     assert.equal(cache.account('m', body('Reads a file!')).cacheReadInputTokens, 0);
     assert.ok(cache.account('m', body('Reads a file!')).cacheReadInputTokens > 2000);

@@ -22,7 +22,10 @@ describe('Anthropic key and base URL resolution', () => {
 
   it('takes an explicit base URL over ANTHROPIC_BASE_URL, and neither means the SDK default', () => {
     assert.equal(resolveAnthropicBaseUrl({}), undefined);
-    assert.equal(resolveAnthropicBaseUrl({ ANTHROPIC_BASE_URL: 'https://proxy.example.com/' }), 'https://proxy.example.com');
+    assert.equal(
+      resolveAnthropicBaseUrl({ ANTHROPIC_BASE_URL: 'https://proxy.example.com/' }),
+      'https://proxy.example.com',
+    );
     assert.equal(
       resolveAnthropicBaseUrl({ ANTHROPIC_BASE_URL: 'https://env.example.com' }, 'https://user.example.com'),
       'https://user.example.com',
@@ -40,12 +43,15 @@ describe('Anthropic key and base URL resolution', () => {
       ['https://user:pw@example.com', /must not contain credentials/],
     ];
     for (const [value, message] of cases) {
-      assert.throws(() => resolveAnthropicBaseUrl({ ANTHROPIC_BASE_URL: value }), (e: unknown) => {
-        assert.ok(e instanceof BaseUrlError);
-        assert.match(e.message, /^ANTHROPIC_BASE_URL /);
-        assert.match(e.message, message);
-        return true;
-      });
+      assert.throws(
+        () => resolveAnthropicBaseUrl({ ANTHROPIC_BASE_URL: value }),
+        (e: unknown) => {
+          assert.ok(e instanceof BaseUrlError);
+          assert.match(e.message, /^ANTHROPIC_BASE_URL /);
+          assert.match(e.message, message);
+          return true;
+        },
+      );
     }
   });
 });

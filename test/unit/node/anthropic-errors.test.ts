@@ -17,7 +17,9 @@ const body = (type: string, message: string, details?: Record<string, unknown>) 
 
 describe('Anthropic error classification', () => {
   it('reads retry-after-ms over retry-after, seconds, HTTP dates, and keeps garbage verbatim', () => {
-    assert.deepEqual(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '30' }), NOW), { retryAfterMs: 1500 });
+    assert.deepEqual(parseRetryAfter(headers({ 'retry-after-ms': '1500', 'retry-after': '30' }), NOW), {
+      retryAfterMs: 1500,
+    });
     assert.deepEqual(parseRetryAfter(headers({ 'retry-after': '30' }), NOW), { retryAfterMs: 30_000 });
     assert.deepEqual(parseRetryAfter(headers({ 'retry-after': '0.5' }), NOW), { retryAfterMs: 500 });
     assert.deepEqual(parseRetryAfter(headers({ 'retry-after': new Date(NOW + 90_000).toUTCString() }), NOW), {
@@ -58,23 +60,49 @@ describe('Anthropic error classification', () => {
         'spend_limit',
         /spend limit reached \(429 enforced_spend_limit_reached: cap\)/,
       ],
-      [kind(429, body('rate_limit_error', 'c', { error_code: 'contract_spend_limit_reached' })), 'spend_limit', /contract/],
+      [
+        kind(429, body('rate_limit_error', 'c', { error_code: 'contract_spend_limit_reached' })),
+        'spend_limit',
+        /contract/,
+      ],
       [kind(402, body('billing_error', 'Your credit balance is too low')), 'spend_limit', /billing problem/],
       [
-        kind(400, body('invalid_request_error', 'You have reached your specified API usage limits. You will regain access on 2026-12-01.')),
+        kind(
+          400,
+          body(
+            'invalid_request_error',
+            'You have reached your specified API usage limits. You will regain access on 2026-12-01.',
+          ),
+        ),
         'spend_limit',
         /usage limit reached/,
       ],
-      [kind(529, body('overloaded_error', 'Overloaded')), 'overloaded', /overloaded \(529 overloaded_error: Overloaded\)/],
+      [
+        kind(529, body('overloaded_error', 'Overloaded')),
+        'overloaded',
+        /overloaded \(529 overloaded_error: Overloaded\)/,
+      ],
       [kind(undefined, body('overloaded_error', 'Overloaded')), 'overloaded', /mid-stream/],
       [kind(500, body('api_error', 'Internal server error')), 'server', /failed \(500 api_error/],
       [kind(503, 'not json'), 'server', /503/],
-      [kind(401, body('authentication_error', 'invalid x-api-key')), 'auth', /key from ANTHROPIC_API_KEY .*set ANTHROPIC_API_KEY again/],
+      [
+        kind(401, body('authentication_error', 'invalid x-api-key')),
+        'auth',
+        /key from ANTHROPIC_API_KEY .*set ANTHROPIC_API_KEY again/,
+      ],
       [kind(403, body('permission_error', 'no')), 'auth', /not allowed/],
       [kind(404, body('not_found_error', 'model: x')), 'invalid_request', /Check the model name "claude-sonnet-5-5"/],
       [kind(413, body('request_too_large', 'too big')), 'invalid_request', /too large/],
-      [kind(400, body('invalid_request_error', 'prompt is too long: 1000001 tokens > 1000000 maximum')), 'invalid_request', /context window/],
-      [kind(400, body('invalid_request_error', 'messages: bad')), 'invalid_request', /rejected the request \(400 invalid_request_error: messages: bad\)/],
+      [
+        kind(400, body('invalid_request_error', 'prompt is too long: 1000001 tokens > 1000000 maximum')),
+        'invalid_request',
+        /context window/,
+      ],
+      [
+        kind(400, body('invalid_request_error', 'messages: bad')),
+        'invalid_request',
+        /rejected the request \(400 invalid_request_error: messages: bad\)/,
+      ],
       [kind(408, body('timeout_error', 't')), 'timeout', /timed out/],
     ];
     for (const [failure, expected, message] of cases) {

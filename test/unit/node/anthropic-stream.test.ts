@@ -10,7 +10,11 @@ function feed(events: Array<Record<string, unknown>>) {
 }
 
 const start = { type: 'message_start', message: { model: 'm', usage: { input_tokens: 5, output_tokens: 1 } } };
-const block = (index: number, content_block: Record<string, unknown>) => ({ type: 'content_block_start', index, content_block });
+const block = (index: number, content_block: Record<string, unknown>) => ({
+  type: 'content_block_start',
+  index,
+  content_block,
+});
 const delta = (index: number, d: Record<string, unknown>) => ({ type: 'content_block_delta', index, delta: d });
 const stop = (index: number) => ({ type: 'content_block_stop', index });
 const end = (stop_reason: string) => [
@@ -77,7 +81,13 @@ describe('Anthropic turn assembly', () => {
   });
 
   it('ignores events after message_stop', () => {
-    const { turn } = feed([start, block(0, { type: 'text', text: 'a' }), stop(0), ...end('end_turn'), block(1, { type: 'text', text: 'late' })]);
+    const { turn } = feed([
+      start,
+      block(0, { type: 'text', text: 'a' }),
+      stop(0),
+      ...end('end_turn'),
+      block(1, { type: 'text', text: 'late' }),
+    ]);
     assert.deepEqual(turn.result().content, [{ type: 'text', text: 'a' }]);
   });
 });
