@@ -1,33 +1,33 @@
+/** A Clock whose time only moves when a test (or a sleep) moves it. Sleeps resolve immediately and are recorded. */
 import type { Clock } from '../../src/core/ports/clock';
 
-/**
- * A `Clock` for tests: time only moves when the code under test sleeps (or `advance` is called), and
- * `random()` returns `randomValue` — so backoff delays and wake-up times are exact.
- */
 export class FakeClock implements Clock {
-  /** Every sleep requested, in ms, in order. */
   readonly sleeps: number[] = [];
-  randomValue = 0.5;
+  private randoms: number[];
 
-  constructor(private current = Date.UTC(2026, 10, 27, 13, 0, 0)) {}
+  constructor(
+    private time = 1_700_000_000_000,
+    randoms: number[] = [],
+  ) {
+    this.randoms = [...randoms];
+  }
 
   now(): number {
-    return this.current;
+    return this.time;
   }
 
   advance(ms: number): void {
-    this.current += ms;
-  }
-
-  random(): number {
-    return this.randomValue;
+    this.time += ms;
   }
 
   async sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
     this.sleeps.push(ms);
-    this.current += ms;
-    await Promise.resolve();
-    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    this.time += ms;
+  }
+
+  /** Returns queued values first, then 0.5. */
+  random(): number {
+    return this.randoms.length > 0 ? this.randoms.shift()! : 0.5;
   }
 }

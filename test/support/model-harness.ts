@@ -15,10 +15,13 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+/** The harness clock starts here (so "start of next month" etc. are fixed in tests). */
+export const HARNESS_START = Date.UTC(2026, 10, 27, 13, 0, 0);
+
 export async function startHarness(
-  options: { fake?: FakeAnthropicOptions; client?: Partial<AnthropicClientOptions> } = {},
+  options: { fake?: FakeAnthropicOptions; client?: Partial<AnthropicClientOptions>; randoms?: number[] } = {},
 ): Promise<Harness> {
-  const clock = new FakeClock();
+  const clock = new FakeClock(HARNESS_START, options.randoms);
   const fake = await FakeAnthropic.start({ now: () => clock.now(), ...options.fake });
   const client = new AnthropicModelClient({
     apiKey: fake.apiKey,

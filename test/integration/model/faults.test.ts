@@ -126,7 +126,7 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
 
   describe('529 overloaded and 500', () => {
     it('retries 529 with capped exponential backoff and full jitter', async () => {
-      h.clock.randomValue = 0.5;
+      // the fake clock's random() is 0.5: full jitter over 1 s, then 2 s
       h.fake.enqueue(fault.overloaded(), fault.overloaded(), reply.text('ok'));
       okResult(await run());
       assert.deepEqual(h.clock.sleeps, [500, 1000]);
@@ -134,12 +134,11 @@ describe('model request faults (real SDK → fake Messages API → retry layer)'
     });
 
     it('retries a 500', async () => {
-      h.clock.randomValue = 0.25;
       h.fake.enqueue(fault.serverError(), reply.text('ok'));
       const out = await run();
       okResult(out);
       assert.equal(out.attempts[0]?.failure?.kind, 'server');
-      assert.deepEqual(h.clock.sleeps, [250]);
+      assert.deepEqual(h.clock.sleeps, [500]);
     });
 
     it('gives up after the last attempt with a resumable failure', async () => {

@@ -69,8 +69,7 @@ describe('model retry decisions', () => {
   });
 
   it('backs off a 429 without any header, and parks once the attempts are used up', () => {
-    const clock = new FakeClock();
-    clock.randomValue = 0.5;
+    const clock = new FakeClock(); // random() is 0.5
     assert.deepEqual(decide(rate(), 2, clock), { kind: 'retry', delayMs: 1000, reason: 'rate limited' });
     const last = decide(rate({ retryAfterMs: 5_000 }), policy.maxAttempts, clock);
     assert.equal(last.kind, 'park');
@@ -91,8 +90,7 @@ describe('model retry decisions', () => {
   });
 
   it('retries 529, 500, mid-stream errors, connection errors and timeouts with capped full-jitter backoff', () => {
-    const clock = new FakeClock();
-    clock.randomValue = 0.999;
+    const clock = new FakeClock(undefined, Array<number>(100).fill(0.999));
     const cases: ModelFailure[] = [
       { kind: 'overloaded', midStream: false, message: 'o', status: 529 },
       { kind: 'overloaded', midStream: true, message: 'o' },
