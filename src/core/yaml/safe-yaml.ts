@@ -346,11 +346,21 @@ function checkTag(source: YamlSource, node: YamlNode, problems: Problem[]): void
   const shown = tag.startsWith('tag:yaml.org,2002:') ? `!!${tag.slice('tag:yaml.org,2002:'.length)}` : tag;
   problems.push(
     source.problemAtOffset(
-      node.range?.[0] ?? 0,
+      tagOffset(source.text, node.range?.[0] ?? 0),
       'yaml-tag',
       `YAML tag ${shown} is not allowed; remove it — only plain strings, numbers, booleans, null, lists and mappings are accepted`,
     ),
   );
+}
+
+/** Offset of the tag written before the node starting at `nodeStart` (the node itself when not found). */
+function tagOffset(text: string, nodeStart: number): number {
+  const lineStart = text.lastIndexOf('\n', nodeStart - 1) + 1;
+  const bang = text.lastIndexOf('!', nodeStart - 1);
+  if (bang < lineStart) return nodeStart;
+  let start = bang;
+  while (start > lineStart && !/[\s[{,]/.test(text[start - 1]!)) start--;
+  return start;
 }
 
 /** Sets `key` as an own enumerable data property, never invoking the `__proto__` setter. */
