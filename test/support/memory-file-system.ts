@@ -148,7 +148,10 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    const src = path.posix.join(this.resolve(path.posix.dirname(this.norm(from)), true, 'rename'), path.posix.basename(from));
+    const src = path.posix.join(
+      this.resolve(path.posix.dirname(this.norm(from)), true, 'rename'),
+      path.posix.basename(from),
+    );
     const e = this.entries.get(src);
     if (!e) throw fsError('ENOENT', 'rename', from);
     const dstParent = this.resolve(path.posix.dirname(this.norm(to)), true, 'rename');

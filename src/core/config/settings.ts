@@ -134,15 +134,16 @@ const levelList = z
   .array(z.enum(VALIDATION_LEVELS))
   .refine((l) => new Set(l).size === l.length, { error: 'lists a level twice' });
 
+const INTERVAL_MESSAGE = 'must be a duration such as "30m" or "1h", a number of milliseconds, or 0 to turn it off';
 const durationOrOff = z.union(
   [
     z
       .string()
-      .regex(DURATION_PATTERN)
-      .refine((s) => s.trim() !== ''),
-    z.number().int().min(0).max(MAX_DURATION_MS),
+      .regex(DURATION_PATTERN, { error: INTERVAL_MESSAGE })
+      .refine((s) => s.trim() !== '', { error: INTERVAL_MESSAGE }),
+    z.number().int({ error: INTERVAL_MESSAGE }).min(0).max(MAX_DURATION_MS),
   ],
-  { error: 'must be a duration such as "30m" or "1h", a number of milliseconds, or 0 to turn it off' },
+  { error: INTERVAL_MESSAGE },
 );
 
 const hookObject = closedObject({

@@ -51,12 +51,12 @@ type Kind = (typeof KIND_KEYS)[number];
 
 const TopLevelSchema = closedObject({
   version: z.literal(1, { error: 'must be 1 (or left out)' }).optional(),
-  workflows: z.unknown(),
+  workflows: z.unknown().optional(),
 });
 const WorkflowShallowSchema = closedObject({
   description: z.string().optional(),
   variables: z.unknown().optional(),
-  steps: z.unknown(),
+  steps: z.unknown().optional(),
 });
 const list = z.array(z.unknown());
 const KIND_SCHEMAS = {
@@ -71,7 +71,7 @@ const KIND_SCHEMAS = {
       .string({ error: 'must be a condition written as text, e.g. "techStack.database === \'postgresql\'"' })
       .refine((s) => s.trim() !== '', { error: 'must not be empty; write the condition' }),
     // biome-ignore lint/suspicious/noThenProperty: `then:` is a key of the file format.
-    then: list,
+    then: list.optional(),
     else: list.optional(),
     ...stepCommonShape,
   }),
@@ -209,7 +209,7 @@ class WorkflowReader {
     };
     if (shallow?.description !== undefined) workflow.description = shallow.description;
     if (!Object.hasOwn(raw, 'steps') || raw.steps === null) {
-      this.error(path, `workflow \`${name}\` has no steps; add \`steps:\` with at least one step`);
+      this.error(path, `workflow \`${name}\` has no steps; add \`steps:\` with at least one step`, { key: true });
     } else if (!Array.isArray(raw.steps)) {
       this.error([...path, 'steps'], '`steps:` must be a list of steps (each line starting with `- `)');
     } else if (raw.steps.length === 0) {
@@ -259,6 +259,7 @@ class WorkflowReader {
             RULE,
             `variable ${name} is required and also has a default, so the default is never used; remove one of them`,
             'warning',
+            { key: true },
           ),
         );
       }

@@ -34,15 +34,18 @@ export const WORKFLOW_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 /** Names that could reach an object prototype if a consumer indexed a plain object with them. */
 export const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
+const DURATION_MESSAGE =
+  'must be a duration such as "500ms", "30s", "10m" or "1h30m", or a whole number of milliseconds';
+
 export const DurationSchema = z.union(
   [
     z
       .string()
-      .regex(DURATION_PATTERN)
-      .refine((s) => s.trim() !== ''),
-    z.number().int().positive().max(MAX_DURATION_MS),
+      .regex(DURATION_PATTERN, { error: DURATION_MESSAGE })
+      .refine((s) => s.trim() !== '', { error: DURATION_MESSAGE }),
+    z.number().int({ error: DURATION_MESSAGE }).positive().max(MAX_DURATION_MS),
   ],
-  { error: 'must be a duration such as "500ms", "30s", "10m" or "1h30m", or a whole number of milliseconds' },
+  { error: DURATION_MESSAGE },
 );
 
 export const BackoffSchema = z.enum(['exponential', 'fixed']);

@@ -82,14 +82,14 @@ describe('readSlashCommands', () => {
     assert.equal(r.value!.length, 1);
     assert.equal(r.value![0]!.description, 'ok');
     assert.equal(r.value![0]!.model, undefined);
-    assert.deepEqual(
-      r.problems.map((p) => [p.line, p.column, p.rule]).sort(),
-      [
-        [3, 8, 'command-frontmatter'],
-        [4, 16, 'command-frontmatter'],
-      ],
+    assert.deepEqual(r.problems.map((p) => [p.line, p.column, p.rule]).sort(), [
+      [3, 8, 'command-frontmatter'],
+      [4, 16, 'command-frontmatter'],
+    ]);
+    assert.match(
+      r.problems.find((p) => p.line === 4)!.message,
+      /^allowed-tools: must be a comma-separated string or a list/,
     );
-    assert.match(r.problems.find((p) => p.line === 4)!.message, /^allowed-tools: must be a comma-separated string or a list/);
     assert.match(r.problems.find((p) => p.line === 3)!.message, /^model must be a string, not a list$/);
   });
 

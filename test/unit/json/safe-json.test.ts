@@ -57,6 +57,9 @@ describe('safe JSON', () => {
     assert.deepEqual(parseSafeJson('\ufeff{"a": 1}', 's.json').value?.value, { a: 1 });
     assert.equal(parseSafeJson('', 's.json').problems[0]!.rule, 'json-syntax');
     assert.equal(parseSafeJson('{"a": 1} x', 's.json').problems[0]!.rule, 'json-syntax');
-    assert.equal(parseSafeJsonBytes(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), 's.json').problems[0]!.rule, 'invalid-utf8');
+    assert.equal(
+      parseSafeJsonBytes(new Uint8Array([0x7b, 0xc3, 0x28, 0x7d]), 's.json').problems[0]!.rule,
+      'invalid-utf8',
+    );
   });
 });

@@ -77,7 +77,10 @@ describe('shellQuote', () => {
   });
 
   it('refuses a NUL character (no argv string can hold it)', () => {
-    assert.throws(() => shellQuote('a\0b'), (err: unknown) => err instanceof UnquotableValueError && err.offset === 1);
+    assert.throws(
+      () => shellQuote('a\0b'),
+      (err: unknown) => err instanceof UnquotableValueError && err.offset === 1,
+    );
   });
 
   it('leaves nothing for the shell to expand inside the quoted text', () => {

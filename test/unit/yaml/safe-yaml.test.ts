@@ -9,7 +9,15 @@ describe('safe YAML', () => {
   it('parses plain data with the core schema (yes/No/on stay strings, no timestamps)', () => {
     const r = parseSafeYaml('a: 1\nb: [x, {c: yes}]\nd: No\ne: 2001-12-14\nf: ~\ng: 1.5\nh: true\n', 'f.yaml');
     assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.value?.value, { a: 1, b: ['x', { c: 'yes' }], d: 'No', e: '2001-12-14', f: null, g: 1.5, h: true });
+    assert.deepEqual(r.value?.value, {
+      a: 1,
+      b: ['x', { c: 'yes' }],
+      d: 'No',
+      e: '2001-12-14',
+      f: null,
+      g: 1.5,
+      h: true,
+    });
   });
 
   it('gives null for an empty document', () => {
@@ -62,7 +70,11 @@ describe('safe YAML', () => {
   });
 
   it('keeps number-like keys as written', () => {
-    assert.deepEqual(parseSafeYaml('1.0: a\n2: b\ntrue: c\n', 'f.yaml').value?.value, { '1.0': 'a', '2': 'b', true: 'c' });
+    assert.deepEqual(parseSafeYaml('1.0: a\n2: b\ntrue: c\n', 'f.yaml').value?.value, {
+      '1.0': 'a',
+      '2': 'b',
+      true: 'c',
+    });
   });
 
   it('refuses a second document', () => {
@@ -77,7 +89,10 @@ describe('safe YAML', () => {
   });
 
   it('stores __proto__, constructor and prototype as own data, never as a prototype', () => {
-    const r = parseSafeYaml('__proto__: {polluted: 1}\nconstructor: {prototype: {polluted: 2}}\nnested: {__proto__: {polluted: 3}}\n', 'f.yaml');
+    const r = parseSafeYaml(
+      '__proto__: {polluted: 1}\nconstructor: {prototype: {polluted: 2}}\nnested: {__proto__: {polluted: 3}}\n',
+      'f.yaml',
+    );
     assert.deepEqual(r.problems, []);
     const v = r.value!.value as Record<string, unknown>;
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
@@ -113,7 +128,8 @@ describe('safe YAML', () => {
   });
 
   it('locates value paths, keys and missing paths', () => {
-    const text = 'workflows:\n  build:\n    steps:\n      - run: ls\n      - command: /x\n        retry:\n          maxAttempts: 0\n';
+    const text =
+      'workflows:\n  build:\n    steps:\n      - run: ls\n      - command: /x\n        retry:\n          maxAttempts: 0\n';
     const src = parseSafeYaml(text, 'o.yaml').value!.source;
     const at = (path: (string | number)[], key = false) => {
       const p = src.locate(path, { key });
