@@ -74,7 +74,7 @@ export class MemoryFileSystem implements FileSystem {
   /** Text of a file (for assertions). */
   readText(p: string): string {
     const e = this.entries.get(this.resolve(p, true, 'open'));
-    if (!e || e.type !== 'file') throw fsError('ENOENT', 'open', p);
+    if (e?.type !== 'file') throw fsError('ENOENT', 'open', p);
     return new TextDecoder().decode(e.data);
   }
 
@@ -130,7 +130,7 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   async appendFile(p: string, data: string): Promise<void> {
-    let before = new Uint8Array();
+    let before: Uint8Array = new Uint8Array();
     try {
       before = await this.readFile(p);
     } catch {

@@ -127,7 +127,7 @@ export function defaultOrchestrationSettings(): OrchestrationSettings {
 
 const slashLine = z
   .string()
-  .regex(/^\s*\/[A-Za-z0-9]/, { error: 'must be a slash command line such as "/fix-failing-tests"' })
+  .regex(/^\s*\/[A-Za-z0-9]/, { error: 'must be a slash command line such as "/fix-failing-tests"', abort: true })
   .refine((s) => parseSlashCommandLine(s).ok, { error: 'must be a slash command line such as "/fix-failing-tests"' });
 
 const levelList = z

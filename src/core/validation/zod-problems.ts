@@ -70,7 +70,14 @@ export function zodProblems(
       endColumn: pos.endColumn,
     });
   }
-  return out;
+  // A value failing two checks with the same message (e.g. a pattern and a refinement) is reported once.
+  const seen = new Set<string>();
+  return out.filter((p) => {
+    const key = `${p.line}:${p.column}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The message for one issue: the schema's own message when it has one, else a plain-words rewrite. */

@@ -302,11 +302,13 @@ function findTooDeep(tokens: readonly unknown[], max: number): number | undefine
 }
 
 function yamlErrorProblem(positions: YamlSource, text: string, err: YAMLError): Problem {
-  const [start, end] = err.pos;
+  const [start] = err.pos;
   const raw = err.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
   switch (err.code) {
     case 'DUPLICATE_KEY': {
-      const key = text.slice(start, end).trim();
+      const key = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:#\n]*?)\s*:/
+        .exec(text.slice(start, start + 200))?.[1]
+        ?.trim();
       return positions.problemAtOffset(
         start,
         'yaml-duplicate-key',
@@ -369,16 +371,25 @@ function defineData(target: Record<string, unknown>, key: string, value: unknown
 }
 
 function toPlainValue(source: YamlSource, root: YamlNode | null, problems: Problem[]): unknown {
+  let aliasCount = 0;
+  let firstAlias: Problem | undefined;
+  let firstAliasName = '';
   const convert = (node: YamlNode | null | undefined): unknown => {
     if (node == null) return null;
     if (isAlias(node)) {
-      problems.push(
-        source.problemAtOffset(
+      // One problem for the first alias (an alias bomb has thousands), with the count of the others.
+      aliasCount++;
+      if (aliasCount === 1) {
+        firstAlias = source.problemAtOffset(
           node.range?.[0] ?? 0,
           'yaml-alias',
           `YAML aliases are not allowed (*${node.source}); write the value out in full`,
-        ),
-      );
+        );
+        problems.push(firstAlias);
+      } else if (firstAlias) {
+        firstAlias.message = `YAML aliases are not allowed (*${firstAliasName}, and ${aliasCount - 1} more); write the values out in full`;
+      }
+      if (aliasCount === 1) firstAliasName = node.source;
       return null;
     }
     checkTag(source, node, problems);

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests hold literal ${NAME} workflow and shell syntax.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { shellJoin, shellQuote, UnquotableValueError } from '../../../src/core/shell/quote';

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the tests hold literal ${NAME} workflow and shell syntax.
 import * as assert from 'node:assert/strict';
 import { formatProblem } from '../../../src/core/problems';
 import { parseWorkflows, readWorkflows } from '../../../src/core/workflow/read-workflows';
