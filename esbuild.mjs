@@ -38,6 +38,9 @@ const common = {
   plugins: [problemMatcherPlugin],
   // `yaml` and the unified/remark stack are pure JS: bundled. `vscode` is provided by the host.
   external: ['vscode'],
+  // Prefer packages' ESM builds: jsonc-parser's UMD main loads its parts with a dynamic require
+  // that a bundle cannot resolve.
+  mainFields: ['module', 'main'],
   define: { 'process.env.CCF_BUNDLED': '"1"' },
 };
 
