@@ -30,6 +30,9 @@ export interface GateToolkit {
   failingTests(diagnostics: Diagnostic[], outputTail: string[]): string[];
 }
 
+/** A hook action: a shell script (values as environment variables) or a slash command for the agent. */
+export type EngineHook = { kind: 'run'; script: string } | { kind: 'command'; line: string };
+
 export interface EngineSettings {
   maxConcurrent: number;
   /** A failing mandatory level stops the remaining levels (`validation.stopOnFailure`). */
@@ -37,7 +40,7 @@ export interface EngineSettings {
   /** `retry.onRetry`: the slash command to run before the next attempt, per failure class. */
   onRetry: Partial<Record<FailureClass, string>>;
   autofix: { syntax: boolean; tests: boolean; security: boolean };
-  hooks: { onTestFail?: string; onDeploy?: string };
+  hooks: { onTestFail: EngineHook[]; onDeploy: EngineHook[] };
   /** Lines of output kept in the journal per command (the full output is in the log file). */
   outputTailLines: number;
 }
@@ -56,6 +59,11 @@ export interface EngineDeps {
   evaluateCondition(expression: string): { value: boolean } | { error: string };
   /** Added to every command's environment (e.g. `CCF_RUN_ID`). */
   env?: Record<string, string>;
+  /**
+   * Reads a PRP's validation levels when an `implement` step starts (the PRP may be written by an
+   * earlier step). Read once per step: the agent editing the PRP afterwards cannot change its gates.
+   */
+  loadLevels?(prp: string, parentId: string): Promise<{ levels: LevelStep[] } | { error: string }>;
 }
 
 /** What an earlier (interrupted, failed or parked) invocation of the same run already did. */
@@ -66,9 +74,16 @@ export interface ResumeState {
   attempts: ReadonlyMap<string, number>;
   /** Recorded `if` decisions, so a resumed run takes the same branch. */
   conditions: ReadonlyMap<string, boolean>;
+  /** Levels recorded by `plan-extended` events, so a resumed run gates with the same commands. */
+  extensions: ReadonlyMap<string, PlanStep[]>;
 }
 
-export const EMPTY_RESUME: ResumeState = { completed: new Map(), attempts: new Map(), conditions: new Map() };
+export const EMPTY_RESUME: ResumeState = {
+  completed: new Map(),
+  attempts: new Map(),
+  conditions: new Map(),
+  extensions: new Map(),
+};
 
 interface LeafOutcome {
   status: StepStatus | 'parked';
@@ -95,6 +110,7 @@ export class Engine {
   private readonly slots: Semaphore;
   private resume: ResumeState = EMPTY_RESUME;
   private readonly attempts = new Map<string, number>();
+  private readonly extensions = new Map<string, LevelStep[]>();
 
   constructor(private readonly deps: EngineDeps) {
     this.slots = new Semaphore(Math.max(1, deps.settings.maxConcurrent));
@@ -292,9 +308,9 @@ export class Engine {
   }
 
   private async afterFailed(step: PlanStep, outcome: LeafOutcome, signal: AbortSignal): Promise<void> {
-    const hook = this.deps.settings.hooks.onTestFail;
     const tests = outcome.failingTests ?? [];
-    if (hook && outcome.failureClass === 'test' && tests.length > 0) {
+    if (outcome.failureClass !== 'test' || tests.length === 0) return;
+    for (const hook of this.deps.settings.hooks.onTestFail) {
       await this.runHook(
         'onTestFail',
         hook,
@@ -305,27 +321,63 @@ export class Engine {
   }
 
   private async afterPassed(step: PlanStep, signal: AbortSignal): Promise<void> {
-    const hook = this.deps.settings.hooks.onDeploy;
-    if (hook && isDeployStep(step)) await this.runHook('onDeploy', hook, { CCF_STEP: step.name }, signal);
+    if (!isDeployStep(step)) return;
+    for (const hook of this.deps.settings.hooks.onDeploy)
+      await this.runHook('onDeploy', hook, { CCF_STEP: step.name }, signal);
   }
 
-  /** Hooks are project commands like any other: values reach them as environment variables only. */
-  private async runHook(hook: string, script: string, env: Record<string, string>, signal: AbortSignal): Promise<void> {
+  /**
+   * Hooks are project commands like any other: values reach a script as environment variables only; a
+   * slash-command hook runs as an agent step with the values named in its argument text.
+   */
+  private async runHook(
+    hook: string,
+    action: EngineHook,
+    env: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const started = this.deps.clock.now();
-    const result = await this.slots
-      .use(signal, () =>
-        this.deps.runner.run(
-          { script, cwd: this.deps.root, env: { ...this.deps.env, ...env }, timeoutMs: 10 * 60_000 },
-          { signal },
-        ),
-      )
-      .catch(() => undefined);
+    let exitCode: number | null = null;
+    let command: string;
+    if (action.kind === 'run') {
+      command = action.script;
+      const result = await this.slots
+        .use(signal, () =>
+          this.deps.runner.run(
+            { script: action.script, cwd: this.deps.root, env: { ...this.deps.env, ...env }, timeoutMs: 10 * 60_000 },
+            { signal },
+          ),
+        )
+        .catch(() => undefined);
+      exitCode = result?.exitCode ?? null;
+    } else {
+      command = action.line;
+      const { name, args } = splitCommandLine(action.line);
+      const context = Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n');
+      const result = this.deps.agent
+        ? await this.slots
+            .use(signal, () =>
+              this.deps.agent!.run({
+                stepId: `hook:${hook}`,
+                attempt: 1,
+                command: name,
+                argsText: args,
+                feedback: context,
+                signal,
+              }),
+            )
+            .catch(() => undefined)
+        : undefined;
+      exitCode = result?.status === 'completed' ? 0 : 1;
+    }
     await this.append({
       type: 'hook-ran',
       ts: this.deps.clock.now(),
       hook,
-      command: script,
-      exitCode: result?.exitCode ?? null,
+      command,
+      exitCode,
       durationMs: this.deps.clock.now() - started,
     });
   }
@@ -485,6 +537,15 @@ export class Engine {
       const attempt = this.nextAttempt(step.id);
       const startedAt = this.deps.clock.now();
       await this.started(step, attempt);
+      const levels = await this.levelsOf(step);
+      if ('error' in levels) {
+        await this.finished(step, attempt, startedAt, {
+          status: 'failed',
+          failureClass: 'other',
+          reason: levels.error,
+        });
+        return 'failed';
+      }
       const agentStep: AgentStep = {
         kind: 'agent',
         id: step.id,
@@ -501,7 +562,7 @@ export class Engine {
         return agentOutcome.status;
       }
       const failed: Array<{ level: LevelStep; outcome: LeafOutcome }> = [];
-      for (const level of step.levels) {
+      for (const level of levels.levels) {
         if (signal.aborted) break;
         const levelAttempt = this.nextAttempt(level.id);
         const levelStarted = this.deps.clock.now();
@@ -548,6 +609,24 @@ export class Engine {
       }
     }
     return 'failed';
+  }
+
+  /** The gates of an implement step, fixed when it first starts (before the agent can touch the PRP). */
+  private async levelsOf(step: ImplementStep): Promise<{ levels: LevelStep[] } | { error: string }> {
+    if (step.levels) return { levels: step.levels };
+    const known = this.extensions.get(step.id) ?? (this.resume.extensions.get(step.id) as LevelStep[] | undefined);
+    if (known) return { levels: known };
+    if (!this.deps.loadLevels) return { error: `cannot read the validation levels of ${step.prp}` };
+    const loaded = await this.deps.loadLevels(step.prp, step.id);
+    if ('error' in loaded) return loaded;
+    if (loaded.levels.length === 0)
+      return { error: `${step.prp} has no validation level with commands: nothing can prove the work` };
+    this.extensions.set(step.id, loaded.levels);
+    await this.append(
+      { type: 'plan-extended', ts: this.deps.clock.now(), parentId: step.id, steps: loaded.levels },
+      true,
+    );
+    return { levels: loaded.levels };
   }
 
   /** Containers (`parallel`, `if`) journal their own start and end so the fold knows their status. */

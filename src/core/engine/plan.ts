@@ -70,7 +70,13 @@ export interface ImplementStep extends StepBase {
   kind: 'implement';
   command: string;
   argsText: string;
-  levels: LevelStep[];
+  /** The PRP whose Validation Loop gates this step (project-relative). */
+  prp: string;
+  /**
+   * The levels, when known while planning. Otherwise they are read when the step starts (the PRP may
+   * be written by an earlier step) and journaled in a `plan-extended` event.
+   */
+  levels?: LevelStep[];
   maxRounds: number;
 }
 
@@ -88,7 +94,7 @@ export function* walkPlan(steps: readonly PlanStep[]): Generator<PlanStep> {
         : step.kind === 'if'
           ? [...step.then, ...step.else]
           : step.kind === 'implement'
-            ? step.levels
+            ? (step.levels ?? [])
             : [];
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }

@@ -94,6 +94,13 @@ export interface ConditionEvaluatedEvent extends Base {
   value: boolean;
 }
 
+/** Steps that became known while running (an `implement` step's levels, read when it started). */
+export interface PlanExtendedEvent extends Base {
+  type: 'plan-extended';
+  parentId: string;
+  steps: PlanStep[];
+}
+
 export interface RetryScheduledEvent extends Base {
   type: 'retry-scheduled';
   stepId: string;
@@ -153,6 +160,7 @@ export type RunEvent =
   | StepStartedEvent
   | StepFinishedEvent
   | ConditionEvaluatedEvent
+  | PlanExtendedEvent
   | RetryScheduledEvent
   | UsageEvent
   | HookRanEvent

@@ -45,6 +45,8 @@ export interface RunState {
   steps: StepState[];
   stepsById: Map<string, StepState>;
   conditions: Map<string, boolean>;
+  /** Steps added while running (`plan-extended`), by parent id. */
+  extensions: Map<string, PlanStep[]>;
   usage: Usage;
   /** Per model: usage attributed from `usage` events. */
   models: Record<string, Usage>;
@@ -80,7 +82,7 @@ function stepStatesOf(plan: PlanStep[]): StepState[] {
         : step.kind === 'if'
           ? [...step.then, ...step.else]
           : step.kind === 'implement'
-            ? step.levels
+            ? (step.levels ?? [])
             : [];
     for (const c of children) parents.set(c.id, step.id);
   }
@@ -122,6 +124,7 @@ export function foldRun(events: readonly RunEvent[]): RunState | undefined {
         steps,
         stepsById: new Map(steps.map((s) => [s.id, s])),
         conditions: new Map(),
+        extensions: new Map(),
         usage: emptyUsage(),
         models: {},
         retries: 0,
@@ -208,6 +211,15 @@ function applyEvent(state: RunState, event: RunEvent): void {
     case 'condition-evaluated':
       state.conditions.set(event.stepId, event.value);
       break;
+    case 'plan-extended': {
+      if (state.extensions.has(event.parentId)) break;
+      state.extensions.set(event.parentId, event.steps);
+      const added = stepStatesOf(event.steps).map((s) => (s.parent ? s : { ...s, parent: event.parentId }));
+      const at = state.steps.findIndex((s) => s.id === event.parentId);
+      state.steps.splice(at < 0 ? state.steps.length : at + 1, 0, ...added);
+      for (const s of added) state.stepsById.set(s.id, s);
+      break;
+    }
     case 'retry-scheduled':
       stepFor(state, event.stepId).retries++;
       state.retries++;
@@ -258,7 +270,7 @@ export function resumeStateOf(state: RunState): ResumeState {
     if ((s.status === 'passed' || s.status === 'skipped') && !implementChildren.has(s.id))
       completed.set(s.id, s.status);
   }
-  return { completed, attempts, conditions: new Map(state.conditions) };
+  return { completed, attempts, conditions: new Map(state.conditions), extensions: new Map(state.extensions) };
 }
 
 /** Steps that were started but never finished: interrupted by a crash or a kill. */

@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { EMPTY_RESUME, Engine, type EngineSettings, type GateToolkit } from '../../../src/core/engine/engine';
+import {
+  EMPTY_RESUME,
+  Engine,
+  type EngineDeps,
+  type EngineSettings,
+  type GateToolkit,
+} from '../../../src/core/engine/engine';
 import { EngineEvents } from '../../../src/core/engine/engine-events';
 import type {
   AgentStep,
@@ -23,7 +29,7 @@ const settings: EngineSettings = {
   stopOnFailure: true,
   onRetry: {},
   autofix: { syntax: true, tests: true, security: false },
-  hooks: {},
+  hooks: { onTestFail: [], onDeploy: [] },
   outputTailLines: 5,
 };
 
@@ -81,6 +87,7 @@ function setup(
     agent?: AgentPort;
     randoms?: number[];
     conditions?: Record<string, boolean>;
+    loadLevels?: EngineDeps['loadLevels'];
   } = {},
 ) {
   const runner = new FakeRunner();
@@ -101,6 +108,7 @@ function setup(
         ? { value: options.conditions![expr]! }
         : { error: `unknown identifier in ${expr}` },
     env: { CCF_RUN_ID: 'run-test' },
+    ...(options.loadLevels ? { loadLevels: options.loadLevels } : {}),
   });
   return { runner, clock, journal, events, engine };
 }
@@ -423,6 +431,7 @@ describe('engine', () => {
       name: '/prp-execute PRPs/x.md',
       command: 'prp-execute',
       argsText: 'PRPs/x.md',
+      prp: 'PRPs/x.md',
       maxRounds: 3,
       levels: [level('impl.l1', 1, 'Syntax', ['lint']), level('impl.l2', 2, 'Unit Tests', ['npm test'])],
     };
@@ -444,6 +453,69 @@ describe('engine', () => {
     assert.equal(state.retries, 1);
   });
 
+  it('implement reads the PRP levels once when it starts; later PRP edits cannot change its gates', async () => {
+    let reads = 0;
+    let prpGate = 'npm test';
+    const loadLevels: EngineDeps['loadLevels'] = async (_prp, parent) => {
+      reads++;
+      return { levels: [level(`${parent}.l2`, 2, 'Unit Tests', [prpGate])] };
+    };
+    let round = 0;
+    const agent = new ScriptedAgent(() => {
+      round++;
+      prpGate = 'true'; // the agent "weakens" the PRP's gate: it must not matter
+      return { status: 'completed' };
+    });
+    const { runner, journal, engine } = setup({ agent, loadLevels });
+    runner.on('npm test', () => (round < 2 ? 1 : 0));
+    const step: ImplementStep = {
+      kind: 'implement',
+      id: 'impl',
+      name: 'impl',
+      command: 'prp-execute',
+      argsText: 'x',
+      prp: 'PRPs/x.md',
+      maxRounds: 3,
+    };
+    assert.equal(await engine.run([step], new AbortController().signal), 'passed');
+    assert.equal(reads, 1);
+    assert.deepEqual(
+      runner.calls.map((c) => c.script),
+      ['npm test', 'npm test'],
+    );
+    const extended = journal.ofType('plan-extended');
+    assert.equal(extended.length, 1);
+    const state = foldRun([started([step]), ...journal.events])!;
+    assert.equal(state.stepsById.get('impl.l2')?.parent, 'impl');
+    assert.equal(state.stepsById.get('impl.l2')?.status, 'passed');
+
+    // A resumed run gates with the recorded levels, without reading the PRP again.
+    const resumed = setup({ agent: new ScriptedAgent(), loadLevels });
+    resumed.runner.on('npm test', () => 0);
+    const resumeState = { ...EMPTY_RESUME, extensions: new Map([['impl', extended[0]!.steps]]) };
+    assert.equal(await resumed.engine.run([step], new AbortController().signal, resumeState), 'passed');
+    assert.equal(reads, 1);
+    assert.deepEqual(
+      resumed.runner.calls.map((c) => c.script),
+      ['npm test'],
+    );
+  });
+
+  it('implement fails clearly when the PRP has no gate to prove the work', async () => {
+    const { journal, engine } = setup({ agent: new ScriptedAgent(), loadLevels: async () => ({ levels: [] }) });
+    const step: ImplementStep = {
+      kind: 'implement',
+      id: 'impl',
+      name: 'impl',
+      command: 'prp-execute',
+      argsText: 'x',
+      prp: 'PRPs/x.md',
+      maxRounds: 3,
+    };
+    assert.equal(await engine.run([step], new AbortController().signal), 'failed');
+    assert.match(journal.ofType('step-finished')[0]!.reason!, /no validation level/);
+  });
+
   it('implement fails after maxRounds when the gates never pass', async () => {
     const agent = new ScriptedAgent();
     const { runner, engine } = setup({ agent });
@@ -454,6 +526,7 @@ describe('engine', () => {
       name: 'impl',
       command: 'prp-execute',
       argsText: 'x',
+      prp: 'PRPs/x.md',
       maxRounds: 2,
       levels: [level('impl.l2', 2, 'Unit Tests', ['npm test'])],
     };
@@ -494,7 +567,9 @@ describe('engine', () => {
   });
 
   it('runs the onTestFail hook with $TEST_NAME from parsed failures, and emits host events', async () => {
-    const { runner, journal, events, engine } = setup({ settings: { hooks: { onTestFail: 'notify "$TEST_NAME"' } } });
+    const { runner, journal, events, engine } = setup({
+      settings: { hooks: { onTestFail: [{ kind: 'run', script: 'notify "$TEST_NAME"' }], onDeploy: [] } },
+    });
     runner.on('pytest', (p) => {
       p.print('FAILED tests/test_a.py::test_one');
       return 1;
