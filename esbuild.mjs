@@ -38,6 +38,9 @@ const common = {
   plugins: [problemMatcherPlugin],
   // `yaml` and the unified/remark stack are pure JS: bundled. `vscode` is provided by the host.
   external: ['vscode'],
+  // jsonc-parser's `main` is a UMD build whose inner `require('./impl/…')` calls esbuild cannot follow;
+  // its ESM build bundles cleanly.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   define: { 'process.env.CCF_BUNDLED': '"1"' },
 };
 
