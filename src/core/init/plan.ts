@@ -137,7 +137,13 @@ export async function planInit(workspace: Workspace, options: InitOptions): Prom
   });
 
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, detected, commands, warnings: [...detected.problems, ...manifestProblems] };
+  // A malformed manifest does not stop init: detection used what it could read.
+  const detection = detected.problems.map((p) => ({
+    ...p,
+    severity: 'warning' as const,
+    message: `${p.message} (detection used what it could read)`,
+  }));
+  return { files, detected, commands, warnings: [...detection, ...manifestProblems] };
 }
 
 /** One file's situation: what it holds now (by hash) against what init would write. */

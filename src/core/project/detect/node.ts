@@ -77,7 +77,7 @@ function orderTestRunners(f: EcosystemFindings, testScript: string | undefined):
   const found = f.testRunners.toArray();
   const script = testScript ?? '';
   const named = found.find((r) => new RegExp(`(^|[\\s/&|;(])${r}(\\s|$|;|&)`).test(script));
-  const builtin = /(^|\s)node\s+(--[\w-]+\s+)*--test\b/.test(script)
+  const builtin = /(^|[\s;&|])node\s[^;&|]*--test\b/.test(script)
     ? 'node:test'
     : /(^|\s)bun\s+test\b/.test(script)
       ? 'bun test'
