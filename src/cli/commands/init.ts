@@ -36,9 +36,9 @@ export function registerInit(program: Command): void {
 }
 
 export async function runInit(ctx: CliContext, flags: InitFlags): Promise<number> {
-  const rootStat = await ctx.workspace.fs.stat(ctx.root);
-  const rootType = rootStat?.type === 'symlink' ? 'directory' : rootStat?.type;
-  if (rootType !== 'directory') throw new UsageError(`${ctx.root} is not a folder; create it first or pass --cwd`);
+  const real = await ctx.workspace.fs.realPath(ctx.root).catch(() => undefined);
+  const rootStat = real === undefined ? undefined : await ctx.workspace.fs.stat(real);
+  if (rootStat?.type !== 'directory') throw new UsageError(`${ctx.root} is not a folder; create it first or pass --cwd`);
 
   const plan = await planInit(ctx.workspace, {
     templatesRoot: templatesDir(),

@@ -33,6 +33,8 @@ export function buildRenderContext(
       name: project.name,
       description: project.description,
       ecosystems: project.ecosystems,
+      /** The databases besides the primary one. */
+      otherDatabases: stack.databases.filter((d) => d !== stack.database),
     },
     techStack: {
       languages: stack.languages,
