@@ -38,7 +38,8 @@ export function registerInit(program: Command): void {
 export async function runInit(ctx: CliContext, flags: InitFlags): Promise<number> {
   const real = await ctx.workspace.fs.realPath(ctx.root).catch(() => undefined);
   const rootStat = real === undefined ? undefined : await ctx.workspace.fs.stat(real);
-  if (rootStat?.type !== 'directory') throw new UsageError(`${ctx.root} is not a folder; create it first or pass --cwd`);
+  if (rootStat?.type !== 'directory')
+    throw new UsageError(`${ctx.root} is not a folder; create it first or pass --cwd`);
 
   const plan = await planInit(ctx.workspace, {
     templatesRoot: templatesDir(),

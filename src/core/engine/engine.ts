@@ -493,6 +493,7 @@ export class Engine {
         attempt,
         command: step.command,
         argsText: step.argsText,
+        ...(step.args ? { args: step.args } : {}),
         ...(feedback ? { feedback } : {}),
         signal,
       }),

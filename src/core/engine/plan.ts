@@ -46,6 +46,8 @@ export interface AgentStep extends StepBase {
   command: string;
   /** The argument text, variables already substituted (single pass). */
   argsText: string;
+  /** The positional arguments (`$1`…), when known; otherwise `argsText` is split the shell way. */
+  args?: string[];
 }
 
 /** Children run concurrently (at most `maxConcurrent` at once); one failing cancels its siblings. */

@@ -11,6 +11,8 @@ export interface AgentRequest {
   /** Slash command name without the slash. */
   command: string;
   argsText: string;
+  /** Positional arguments for `$1`…`$9` (else `argsText` is split the shell way). */
+  args?: string[];
   /** What the harness observed in the previous round (failed levels, diagnostics, output tails). */
   feedback?: string;
   signal: AbortSignal;

@@ -30,7 +30,12 @@ describe('init output reads back through the readers', () => {
   it('workflows: the four shipped workflows, no problems', async () => {
     const result = await readWorkflows(new Workspace(dir, new NodeFileSystem()));
     assert.deepEqual(result.problems, []);
-    assert.deepEqual(result.value?.workflows.map((w) => w.name).sort(), ['bug_fix', 'feature_complete', 'multi_feature', 'performance']);
+    assert.deepEqual(result.value?.workflows.map((w) => w.name).sort(), [
+      'bug_fix',
+      'feature_complete',
+      'multi_feature',
+      'performance',
+    ]);
   });
 
   it('slash commands: all shipped commands, no problems', async () => {
