@@ -836,6 +836,7 @@ function find(args: readonly ShellWord[], facts: CommandFacts, plain: boolean): 
       for (const w2 of starts.length ? starts : [{ text: '.', literal: '.', start: 0, end: 0 }]) {
         facts.paths.push({ word: w2, role: 'write', what: 'deletes files under' });
       }
+      facts.recursiveDelete = true;
       why = 'find -delete deletes files';
       continue;
     }

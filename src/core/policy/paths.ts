@@ -212,7 +212,6 @@ export class PathGuard {
     }
     for (const candidate of [p.lexical, p.real]) {
       const rel = await this.relativeFolded(candidate);
-      if (rel?.length === 0) return `"${p.requested}" is the project root itself`;
       const all = rel ?? components(candidate).map(foldName);
       const base = all[all.length - 1];
       if (base !== undefined && PROTECTED_FILES.has(base))
