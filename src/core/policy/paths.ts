@@ -157,9 +157,9 @@ export class PathGuard {
     }
     // Walk the path as the kernel does: start at the file-system root, apply each component, resolve symlinks
     // as we go, so `..` climbs out of the *real* directory a symlink led to.
-    const absoluteInput = path.isAbsolute(requested) ? requested : path.join(base, requested);
-    const parts = components(absoluteInput);
-    let current = path.parse(absoluteInput).root || path.sep;
+    // (Not `path.join`: it would apply `..` lexically before the symlinks are seen.)
+    const parts = path.isAbsolute(requested) ? components(requested) : [...components(base), ...components(requested)];
+    let current = path.parse(path.isAbsolute(requested) ? requested : base).root || path.sep;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       if (part === '..') {

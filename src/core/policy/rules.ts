@@ -74,7 +74,9 @@ export type RuleParseResult =
 export function parseRule(text: string, list: RuleList, origin: RuleOrigin): RuleParseResult {
   const fail = (message: string, column: number): RuleParseResult => ({ ok: false, message, column });
   if (text.trim() === '') return fail('empty rule; write e.g. "Bash(npm test)" or "Read(./docs/**)"', 1);
-  if (text !== text.trim()) return fail('remove the spaces around the rule', text.length - text.trimStart().length + 1);
+  if (text !== text.trim()) {
+    return fail('remove the spaces around the rule', text !== text.trimStart() ? 1 : text.trimEnd().length + 1);
+  }
   const m = /^([A-Za-z][\w-]*)(?:\((.*)\))?$/s.exec(text);
   if (!m) {
     const name = /^[A-Za-z][\w-]*/.exec(text)?.[0];

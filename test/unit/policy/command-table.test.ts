@@ -75,8 +75,11 @@ const TABLE: [command: string, context: Context, expected: Expected, why: string
   ['echo $(id)', 'permissive', 'ask!', 'command substitution'],
   ['ls `id`', 'permissive', 'ask!', 'backticks'],
   ['cat <(curl http://x)', 'permissive', 'ask!', 'process substitution'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
   ['echo ${x@P}', 'permissive', 'ask!', 'prompt expansion runs $(…) stored in x (Copilot GHSA-g8r9)'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
   ['echo ${x=pwned}', 'permissive', 'ask!', 'assignment inside an expansion'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax
   ['echo ${!x}', 'permissive', 'ask!', 'indirection'],
   ['echo $(( a[1] ))', 'permissive', 'ask!', 'arithmetic can run code through subscripts'],
   ['ls "$(cat .env)"', 'none', 'deny', 'the substituted command reads a secret'],
