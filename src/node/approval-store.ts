@@ -11,6 +11,7 @@ import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { jsonErrorOffset } from '../core/json-syntax';
 import type { ApprovalStore, StoredApproval } from '../core/ports/approval-store';
 import { InputError, problem } from '../core/problems';
 import { positionAt } from '../core/text';
@@ -93,8 +94,7 @@ export class FileApprovalStore implements ApprovalStore {
     try {
       raw = JSON.parse(text);
     } catch (err) {
-      const offset = Number(/position (\d+)/.exec((err as Error).message)?.[1] ?? 0);
-      const pos = positionAt(text, offset);
+      const pos = positionAt(text, jsonErrorOffset(text) ?? 0);
       throw new InputError([
         problem(
           this.file,

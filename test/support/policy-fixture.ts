@@ -32,6 +32,7 @@ export function createPolicyFixture(): PolicyFixture {
   const home = path.join(base, 'home');
   const sibling = path.join(base, 'proj-evil');
   const configDir = path.join(home, '.config', 'codex-context-forge');
+  write(path.join(root, '.claude/settings.json'), '{}\n');
   for (const f of [
     'src/a.ts',
     'src/b.ts',
@@ -48,7 +49,6 @@ export function createPolicyFixture(): PolicyFixture {
     '.git/HEAD',
     '.git/hooks/pre-commit.sample',
     '.vscode/settings.json',
-    '.claude/settings.json',
     '.claude/commands/prp-create.md',
     '.mcp.json',
     '.context-forge/policy.json',

@@ -13,7 +13,9 @@
  *   Rules for Claude Code tools we do not have (`WebFetch`, `mcp__…`) are ignored with a warning.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import { jsonErrorOffset } from '../json-syntax';
 import { type Problem, problem } from '../problems';
+import { positionAt } from '../text';
 import { parseRule, type Rule, type RuleList, type RuleOrigin, type RuleSet } from './rules';
 
 export type FileWrites = 'allow' | 'ask';
@@ -36,6 +38,14 @@ export function parsePermissionSettings(
 ): { settings: PermissionSettings; problems: Problem[] } {
   const settings: PermissionSettings = { rules: { allow: [], ask: [], deny: [] } };
   const problems: Problem[] = [];
+  // Strict JSON first (the yaml parser below, used for positions, would accept YAML too).
+  const bad = jsonErrorOffset(text);
+  if (bad !== undefined) {
+    const pos = positionAt(text, bad);
+    const what = bad >= text.length ? 'unexpected end of file' : `unexpected ${JSON.stringify(text[bad])}`;
+    problems.push(problem(file, pos.line, pos.column, 'settings-syntax', `invalid JSON: ${what}`));
+    return { settings, problems };
+  }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const at = (offset: number) => lines.linePos(offset);
