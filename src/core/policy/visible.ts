@@ -14,7 +14,7 @@ export interface InvisibleChar {
   name: string;
 }
 
-/** Hidden Unicode (bidi controls, zero-width, tags…) and control characters, in order of appearance. */
+/** Hidden Unicode (bidi controls, zero-width, tags…), look-alike spaces and control characters, in order. */
 export function findInvisible(text: string): InvisibleChar[] {
   const found: InvisibleChar[] = findHiddenChars(text).map((h) => ({ ...h }));
   // A BOM is fine at the start of a file, never inside a command or a path.
@@ -23,8 +23,15 @@ export function findInvisible(text: string): InvisibleChar[] {
     const cp = m[0].codePointAt(0)!;
     found.push({ offset: m.index!, codePoint: cp, name: controlName(cp) });
   }
+  for (const m of text.matchAll(UNUSUAL_SPACE)) {
+    const cp = m[0].codePointAt(0)!;
+    found.push({ offset: m.index!, codePoint: cp, name: cp === 0xa0 ? 'NO-BREAK SPACE' : 'UNUSUAL SPACE' });
+  }
   return found.sort((a, b) => a.offset - b.offset);
 }
+
+/** Spaces that look like an ordinary space (or nothing) but are not word separators for the shell. */
+const UNUSUAL_SPACE = /[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/g;
 
 function controlName(cp: number): string {
   const names: Record<number, string> = {

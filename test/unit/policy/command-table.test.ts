@@ -213,6 +213,7 @@ const TABLE: [command: string, context: Context, expected: Expected, why: string
   ['cat src/a.ts\u200b', 'permissive', 'deny', 'zero-width space'],
   ['ls\rrm -rf ~', 'none', 'deny', 'a carriage return can hide text on a terminal'],
   ['ls \u{e0041}', 'none', 'deny', 'Unicode tag character'],
+  ['ls\u00a0-la', 'none', 'deny', 'a no-break space looks like a word separator but is not one'],
 
   // ── budget and parse failures: never auto-allowed; deny still evaluated ──────────────────────────
   [chain(51), 'permissive', 'ask!', '51 segments: over the analysis budget even if each is allowed'],
