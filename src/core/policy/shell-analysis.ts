@@ -9,8 +9,8 @@
  *   (quotes, parameter expansions with their operators, arithmetic, globs, brace expansion), recursively parsed
  *   `$(…)`, backticks and `<(…)`/`>(…)`, heredocs, `[[ ]]`, `(( ))`, coproc, functions. Actively released
  *   (v1 → v6 during 2026) and already used for exactly this job (shell permission parsing) by other agent tools.
- *   It agreed with `bash -n` on every valid/invalid input we tried (see test/unit/policy/shell-analysis.test.ts,
- *   which keeps that differential check running). Being pure JS it lives here in src/core, no port needed.
+ *   It agreed with `bash -n` on every valid/invalid input we tried (test/integration/policy/bash-differential
+ *   keeps that check running). Being pure JS it lives here in src/core, no port needed.
  * - **sh-syntax** (mvdan/sh compiled to WASM): the most battle-tested grammar, but a 750 KB `.wasm` (half the
  *   1.5 MB `.vsix` budget), an async API that instantiates a Go runtime per call (~3 ms per parse), and a
  *   loosely typed Go-shaped AST; it would need a port with an async adapter in src/node.
@@ -23,6 +23,11 @@
  * unbash is tolerant (it returns a partial tree plus errors); any error anywhere, including inside a nested
  * substitution, makes the analysis `ok: false`, which the policy never auto-allows. The partial tree is still
  * walked so that deny rules and the always-refused checks see as much as possible.
+ *
+ * Commands are parsed as bash. When they run under `/bin/sh` (dash), bash-only syntax is either a syntax error
+ * there or literal text, and we already treat it at least as strictly (`<(…)`, `${x@P}`, `{a,b}`, `&>`); the one
+ * known difference in the other direction is `$'…'`, which dash leaves as literal `$…` text (a different file
+ * name, never a new command).
  */
 import {
   type Assignment,
