@@ -26,6 +26,51 @@ export function toProjectPath(root: string, absolute: string): string {
   return path.relative(root, absolute).split(path.sep).join('/');
 }
 
+function components(p: string): string[] {
+  return p.split(/[\\/]+/).filter((c) => c !== '' && c !== '.');
+}
+
+export interface CanonicalPath {
+  /** The path as the kernel would reach it: symlinks resolved component by component. */
+  real: string;
+  /** Set when the path cannot be resolved safely (a dangling symlink, an unreadable component). */
+  unresolvable?: string;
+}
+
+/**
+ * Resolves `requested` (relative to `base`) the way the kernel walks it: from the root, one component at a
+ * time, following symlinks as they are met, so `link/../x` climbs out of the *real* directory the link led
+ * to (`path.resolve` would drop `link/..` on paper first). A missing tail is appended as written; a dangling
+ * symlink is unresolvable (writing through it would create its target, wherever that is).
+ */
+export async function canonicalPath(
+  fs: Pick<FileSystem, 'realPath' | 'stat'>,
+  base: string,
+  requested: string,
+): Promise<CanonicalPath> {
+  if (requested.includes('\0')) return { real: path.resolve(base, requested), unresolvable: 'contains a NUL byte' };
+  const absolute = path.isAbsolute(requested);
+  const parts = absolute ? components(requested) : [...components(base), ...components(requested)];
+  let current = path.parse(absolute ? requested : base).root || path.sep;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part === '..') {
+      current = path.dirname(current);
+      continue;
+    }
+    const next = path.join(current, part);
+    try {
+      current = await fs.realPath(next);
+    } catch {
+      const st = await fs.stat(next).catch(() => undefined);
+      if (st?.type === 'symlink') return { real: next, unresolvable: 'is a symbolic link whose target does not exist' };
+      if (st !== undefined) return { real: next, unresolvable: 'cannot be resolved' };
+      return { real: path.resolve(current, ...parts.slice(i)) };
+    }
+  }
+  return { real: current };
+}
+
 export class Workspace {
   private realRoot: string | undefined;
 
@@ -61,22 +106,11 @@ export class Workspace {
     const lexical = path.resolve(this.root, requested);
     if (!isInside(this.root, lexical)) throw new PathEscapeError(requested, 'is outside the project');
     const root = await this.canonicalRoot();
-    let probe = lexical;
-    const tail: string[] = [];
-    for (;;) {
-      try {
-        const real = await this.fs.realPath(probe);
-        const full = tail.length ? path.join(real, ...tail.reverse()) : real;
-        if (!isInside(root, full))
-          throw new PathEscapeError(requested, 'resolves outside the project (through a symlink)');
-        return lexical;
-      } catch (err) {
-        if (err instanceof PathEscapeError) throw err;
-        const parent = path.dirname(probe);
-        if (parent === probe) throw new PathEscapeError(requested, 'cannot be resolved');
-        tail.push(path.basename(probe));
-        probe = parent;
-      }
+    const canonical = await canonicalPath(this.fs, this.root, requested);
+    if (canonical.unresolvable) throw new PathEscapeError(requested, canonical.unresolvable);
+    if (!isInside(root, canonical.real)) {
+      throw new PathEscapeError(requested, 'resolves outside the project (through a symlink)');
     }
+    return lexical;
   }
 }

@@ -152,6 +152,9 @@ export async function readSlashCommands(workspace: Workspace): Promise<ReadResul
 }
 
 function escapeProblem(rel: string, err: unknown): Problem {
+  if (err instanceof PathEscapeError && /target does not exist/.test(err.reason)) {
+    return problem(rel, 1, 1, 'broken-symlink', 'this symlink points to nothing; remove it', 'warning');
+  }
   if (err instanceof PathEscapeError) {
     return problem(
       rel,

@@ -13,7 +13,7 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import type { FileSystem } from '../ports/file-system';
-import { isInside } from '../workspace';
+import { canonicalPath, isInside } from '../workspace';
 
 export interface PathEnvironment {
   /** The project root (absolute). */
@@ -155,34 +155,11 @@ export class PathGuard {
     if (requested.includes('\0')) {
       return { requested, lexical, real: lexical, inside: false, unresolvable: 'contains a NUL byte' };
     }
-    // Walk the path as the kernel does: start at the file-system root, apply each component, resolve symlinks
-    // as we go, so `..` climbs out of the *real* directory a symlink led to.
-    // (Not `path.join`: it would apply `..` lexically before the symlinks are seen.)
-    const parts = path.isAbsolute(requested) ? components(requested) : [...components(base), ...components(requested)];
-    let current = path.parse(path.isAbsolute(requested) ? requested : base).root || path.sep;
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i]!;
-      if (part === '..') {
-        current = path.dirname(current);
-        continue;
-      }
-      const next = path.join(current, part);
-      try {
-        current = await this.env.fs.realPath(next);
-      } catch {
-        const st = await this.env.fs.stat(next).catch(() => undefined);
-        if (st?.type === 'symlink') {
-          const reason = 'is a symbolic link whose target does not exist';
-          return { requested, lexical, real: next, inside: false, unresolvable: reason };
-        }
-        if (st !== undefined)
-          return { requested, lexical, real: next, inside: false, unresolvable: 'cannot be resolved' };
-        // Does not exist (yet): the rest is appended as written.
-        const real = path.resolve(current, ...parts.slice(i));
-        return { requested, lexical, real, inside: isInside(root, real) };
-      }
+    const canonical = await canonicalPath(this.env.fs, base, requested);
+    if (canonical.unresolvable) {
+      return { requested, lexical, real: canonical.real, inside: false, unresolvable: canonical.unresolvable };
     }
-    return { requested, lexical, real: current, inside: isInside(root, current) };
+    return { requested, lexical, real: canonical.real, inside: isInside(root, canonical.real) };
   }
 
   /** Project-relative, folded components of an absolute path inside the root; `undefined` when outside. */
