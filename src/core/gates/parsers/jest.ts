@@ -1,0 +1,116 @@
+/**
+ * Jest's default reporter. A failing test prints a block:
+ *
+ *     FAIL test/cart.test.js
+ *       ● cart › total › sums price times quantity
+ *
+ *         expect(received).toBe(expected) // Object.is equality
+ *         …code frame…
+ *         at Object.toBe (test/cart.test.js:6:45)
+ *
+ * The failing test's id is its full name as `jest -t` matches it (the titles joined with spaces); the
+ * problem sits at the first stack frame in project code (not node_modules), with the block's first message
+ * lines. `● Test suite failed to run` blocks (syntax errors, missing modules) become problems at the
+ * frame or at Babel's `SyntaxError: file: message (line:column)`; `● Console` blocks are ignored.
+ */
+import type { ParserSink, StructuredParser } from './structured-parser';
+import { joinMessage } from './structured-parser';
+
+const FILE_HEADER = /^\s*(FAIL|PASS)\s+(.+?)(?:\s+\(\d[\d.]*\s*m?s\))?\s*$/;
+const BLOCK_HEADER = /^\s+● (.+)$/;
+const FRAME = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
+const CODE_FRAME = /^\s*>?\s*\d+ \|/;
+const CARET_LINE = /^\s+\|/;
+const BABEL_SYNTAX = /^\s*SyntaxError: (.+?): (.+) \((\d+):(\d+)\)$/;
+const END = /^(?:Test Suites:|Summary of all failing tests|Ran all test suites)/;
+const SUITE_FAILED = 'Test suite failed to run';
+
+interface Block {
+  title: string;
+  isSuite: boolean;
+  file: string | undefined;
+  message: string[];
+  messageDone: boolean;
+  place?: { file: string; line: number; column: number };
+}
+
+export function createJestParser(sink: ParserSink): StructuredParser {
+  let file: string | undefined;
+  let block: Block | undefined;
+
+  const finish = (): void => {
+    const b = block;
+    block = undefined;
+    if (!b) return;
+    if (!b.isSuite) {
+      sink.failedTest({
+        id: b.title.split(' › ').join(' '),
+        ...(b.file ? { file: b.file } : {}),
+        ...(b.place && b.place.file === b.file ? { line: b.place.line } : {}),
+        ...(b.message[0] ? { message: b.message[0] } : {}),
+      });
+    }
+    if (!b.place) return;
+    sink.problem({
+      file: b.place.file,
+      location: { line: b.place.line, column: b.place.column, endLine: b.place.line, endColumn: b.place.column },
+      severity: 'error',
+      message: joinMessage(b.title, b.message),
+    });
+  };
+
+  return {
+    push(line: string): void {
+      const fh = FILE_HEADER.exec(line);
+      if (fh) {
+        finish();
+        file = fh[2];
+        return;
+      }
+      if (END.test(line)) {
+        finish();
+        return;
+      }
+      const bh = BLOCK_HEADER.exec(line);
+      if (bh) {
+        finish();
+        const title = bh[1]!.trim();
+        if (title === 'Console') return;
+        block = { title, isSuite: title === SUITE_FAILED, file, message: [], messageDone: false };
+        sink.claim();
+        return;
+      }
+      const b = block;
+      if (!b) return;
+      const frame = FRAME.exec(line);
+      if (frame) {
+        sink.claim();
+        b.messageDone = true;
+        if (!b.place && sink.isProjectCode(frame[1]!)) {
+          b.place = { file: frame[1]!, line: Number(frame[2]), column: Number(frame[3]) };
+        }
+        return;
+      }
+      const syntax = BABEL_SYNTAX.exec(line);
+      if (syntax) {
+        sink.claim();
+        if (!b.place && sink.isProjectCode(syntax[1]!)) {
+          b.place = { file: syntax[1]!, line: Number(syntax[3]), column: Number(syntax[4]) + 1 };
+        }
+        if (!b.messageDone) b.message.push(`SyntaxError: ${syntax[2]}`);
+        return;
+      }
+      if (CODE_FRAME.test(line) || (b.message.length > 0 && CARET_LINE.test(line))) {
+        b.messageDone = true;
+        return;
+      }
+      if (!b.messageDone) {
+        const text = line.trim();
+        if (text) b.message.push(text);
+      }
+    },
+    end(): void {
+      finish();
+    },
+  };
+}
