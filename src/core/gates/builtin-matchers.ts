@@ -83,7 +83,13 @@ export const goTestLogMatcher: MatcherSpec = {
   owner: 'go',
   source: 'go-test',
   fileLocation: ['search', CWD],
-  pattern: { regexp: String.raw`^\s+([^\s:]+_test\.go):(\d+): (.*)$`, file: 1, line: 2, message: 3 },
+  pattern: {
+    regexp: String.raw`^\s+([^\s:]+_test\.go):(\d+)(?::(\d+))?: (.*)$`,
+    file: 1,
+    line: 2,
+    column: 3,
+    message: 4,
+  },
 };
 
 /** go build / vet / test compile errors (VS Code's `$go`), with a `vet: ` style prefix tolerated. */

@@ -193,9 +193,17 @@ function compilePattern(matcher: string, p: ProblemPatternSpec, index: number, s
     }
   }
   const groups = groupCount(regexp);
+  const used = new Map<number, string>();
   for (const field of GROUP_FIELDS) {
     const g = out[field];
-    if (g !== undefined) checkGroup(matcher, `${where}.${field}`, g, groups);
+    if (g === undefined) continue;
+    checkGroup(matcher, `${where}.${field}`, g, groups);
+    const other = used.get(g);
+    if (other !== undefined && g > 0) {
+      const hint = single && p[field] === undefined ? ` (${field} defaults to group ${g}: set it explicitly)` : '';
+      throw new MatcherSpecError(matcher, `${where}.${field}`, `group ${g} is already the ${other}${hint}`);
+    }
+    used.set(g, field);
   }
   return out;
 }

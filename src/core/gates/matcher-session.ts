@@ -137,7 +137,7 @@ class Session implements MatcherSession {
   private readonly seen = new Set<string>();
   private readonly diagnostics: Diagnostic[] = [];
   private readonly failedTests: FailedTest[] = [];
-  private readonly failedIds = new Set<string>();
+  private readonly failedById = new Map<string, FailedTest>();
   private dropped = 0;
   private lines = 0;
   private ended = false;
@@ -290,21 +290,32 @@ class Session implements MatcherSession {
   }
 
   private reportTest(t: RawFailedTest, m: CompiledMatcher): void {
-    if (!this.claim(m) || this.failedIds.has(t.id)) return;
+    if (!this.claim(m)) return;
+    const known = this.failedById.get(t.id);
+    if (known) {
+      // A runner may name a test twice (pytest -v progress, then its summary): keep what the second adds.
+      if (known.file === undefined && t.file) known.file = this.testFile(t, m);
+      if (known.line === undefined && t.line !== undefined) known.line = t.line;
+      if (known.message === undefined && t.message !== undefined) known.message = t.message;
+      return;
+    }
     if (this.failedTests.length >= this.maxFailedTests) {
       this.dropped++;
       return;
     }
-    this.failedIds.add(t.id);
     const test: FailedTest = { id: t.id, source: m.source };
-    if (t.file) {
-      const base = t.base !== undefined ? this.absoluteDir(t.base) : this.baseFor(m);
-      test.file = toProjectRelative(this.root, resolvePrintedPath(t.file, 'search', base, this.ctx));
-    }
+    this.failedById.set(t.id, test);
+    if (t.file) test.file = this.testFile(t, m);
     if (t.line !== undefined) test.line = t.line;
     if (t.message !== undefined) test.message = t.message;
     this.failedTests.push(test);
     this.options.onFailedTest?.(test);
+  }
+
+  private testFile(t: RawFailedTest, m: CompiledMatcher): string | undefined {
+    if (!t.file) return undefined;
+    const base = t.base !== undefined ? this.absoluteDir(t.base) : this.baseFor(m);
+    return toProjectRelative(this.root, resolvePrintedPath(t.file, 'search', base, this.ctx));
   }
 
   private isProjectCode(printed: string, base?: string): boolean {

@@ -32,6 +32,8 @@ interface Block {
   message: string[];
   messageDone: boolean;
   place?: { file: string; line: number; column: number };
+  /** The first frame in the test's own file: where the test failed, even when it threw from elsewhere. */
+  testLine?: number;
 }
 
 export function createJestParser(sink: ParserSink): StructuredParser {
@@ -46,7 +48,7 @@ export function createJestParser(sink: ParserSink): StructuredParser {
       sink.failedTest({
         id: b.title.split(' › ').join(' '),
         ...(b.file ? { file: b.file } : {}),
-        ...(b.place && b.place.file === b.file ? { line: b.place.line } : {}),
+        ...(b.testLine !== undefined ? { line: b.testLine } : {}),
         ...(b.message[0] ? { message: b.message[0] } : {}),
       });
     }
@@ -89,6 +91,7 @@ export function createJestParser(sink: ParserSink): StructuredParser {
         if (!b.place && sink.isProjectCode(frame[1]!)) {
           b.place = { file: frame[1]!, line: Number(frame[2]), column: Number(frame[3]) };
         }
+        if (b.testLine === undefined && b.file !== undefined && frame[1] === b.file) b.testLine = Number(frame[2]);
         return;
       }
       const syntax = BABEL_SYNTAX.exec(line);

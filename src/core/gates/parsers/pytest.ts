@@ -9,6 +9,7 @@
  *   (`tests/test_x.py::test_y FAILED`) — the failing test node ids.
  * One problem per failure block: message `<block title>: <E lines>`, code the exception type.
  */
+import { WHOLE_LINE_END_COLUMN } from '../diagnostic';
 import type { ParserSink, StructuredParser } from './structured-parser';
 import { joinMessage } from './structured-parser';
 
@@ -38,6 +39,8 @@ const FILE_PART = String.raw`((?:[A-Za-z]:)?[^:\s][^:]*?)`;
 /** `path:line: ExceptionType` (long), or with `: message` (`--tb=line`). */
 const CRASH = new RegExp(`^${FILE_PART}:(\\d+): ([A-Za-z_][\\w.]*)(?:: (.*))?$`);
 /** `path:line: ` (long, an intermediate frame) or `path:line: in func` (short). */
+/** `--tb=line`: `path:line: message`. */
+const TB_LINE = new RegExp(`^${FILE_PART}:(\\d+): (\\S.*)$`);
 const FRAME = new RegExp(`^${FILE_PART}:(\\d+):(?: in \\S.*| ?)$`);
 const NATIVE_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in .*)?$/;
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Failed|Failure|Timeout)):?(?:\s|$)/;
@@ -58,7 +61,7 @@ export function createPytestParser(sink: ParserSink): StructuredParser {
     const lines = messageLines(b);
     sink.problem({
       file: place.file,
-      location: { line: place.line, column: 1, endLine: place.line, endColumn: 2 ** 31 - 1 },
+      location: { line: place.line, column: 1, endLine: place.line, endColumn: WHOLE_LINE_END_COLUMN },
       severity: 'error',
       message: joinMessage(b.title, lines.length > 0 ? lines : [b.crash?.exception ?? 'failed']),
       ...(exceptionOf(b) ? { code: exceptionOf(b) } : {}),
@@ -131,27 +134,31 @@ export function createPytestParser(sink: ParserSink): StructuredParser {
         if (f) block.syntax = { file: f[1]!, line: Number(f[2]) };
         return;
       }
+      if (!block) {
+        // --tb=line: one `path:line: message` line per failure, no block.
+        const t = TB_LINE.exec(line);
+        if (!t) return;
+        sink.claim();
+        const message = t[3]!.trim();
+        const exception = EXCEPTION_LINE.exec(message)?.[1] ?? (message.startsWith('assert') ? 'AssertionError' : undefined);
+        const lineNo = Number(t[2]);
+        sink.problem({
+          file: t[1]!,
+          location: { line: lineNo, column: 1, endLine: lineNo, endColumn: WHOLE_LINE_END_COLUMN },
+          severity: 'error',
+          message,
+          ...(exception ? { code: exception } : {}),
+          ...(rootdir ? { base: rootdir } : {}),
+        });
+        return;
+      }
       const crash = CRASH.exec(line);
       if (crash && crash[3] !== 'in') {
         sink.claim();
-        const place = { file: crash[1]!, line: Number(crash[2]), exception: crash[3]! };
-        if (block) {
-          block.crash = place;
-          if (crash[4] !== undefined && block.eLines.length === 0) block.eLines.push(`${crash[3]}: ${crash[4]}`);
-        } else {
-          // --tb=line: one line per failure, no block.
-          sink.problem({
-            file: place.file,
-            location: { line: place.line, column: 1, endLine: place.line, endColumn: 2 ** 31 - 1 },
-            severity: 'error',
-            code: place.exception,
-            message: crash[4] !== undefined ? `${crash[3]}: ${crash[4]}` : crash[3]!,
-            ...(rootdir ? { base: rootdir } : {}),
-          });
-        }
+        block.crash = { file: crash[1]!, line: Number(crash[2]), exception: crash[3]! };
+        if (crash[4] !== undefined && block.eLines.length === 0) block.eLines.push(`${crash[3]}: ${crash[4]}`);
         return;
       }
-      if (!block) return;
       const frame = FRAME.exec(line) ?? NATIVE_FRAME.exec(line);
       if (frame) {
         sink.claim();
