@@ -45,7 +45,7 @@ const FRAME = new RegExp(`^${FILE_PART}:(\\d+):(?: in \\S.*| ?)$`);
 const NATIVE_FRAME = /^\s*File "(.+?)", line (\d+)(?:, in .*)?$/;
 const EXCEPTION_LINE = /^([A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt|Failed|Failure|Timeout)):?(?:\s|$)/;
 const SUMMARY = /^(FAILED|ERROR) (.+?)(?: - (.*))?$/;
-const VERBOSE_FAILED = /^(\S.*?::\S.*?) (?:FAILED|ERROR)(?:\s+\[\s*\d+%\])?$/;
+const VERBOSE_FAILED = /^(\S+?::\S.*?) (?:FAILED|ERROR)(?:\s+\[\s*\d+%\])?$/;
 
 export function createPytestParser(sink: ParserSink): StructuredParser {
   let section: Section = 'none';

@@ -26,6 +26,8 @@ const CODE_FRAME = /^\s*\d*\s*[|│]|^\s*[╭╰─┬│]/;
 
 interface Block {
   id: string | undefined;
+  /** The titles as vitest shows them, `cart > total > sums…`. */
+  title: string | undefined;
   file: string;
   message: string[];
   messageDone: boolean;
@@ -55,7 +57,7 @@ export function createVitestParser(sink: ParserSink): StructuredParser {
       file: b.place.file,
       location: { line: b.place.line, column: b.place.column, endLine: b.place.line, endColumn: b.place.column },
       severity: 'error',
-      message: joinMessage(b.id ? b.id : `${b.file} failed to run`, b.message),
+      message: joinMessage(b.title, b.message),
       ...base,
     });
   };
@@ -74,14 +76,15 @@ export function createVitestParser(sink: ParserSink): StructuredParser {
         if (t) {
           finish();
           sink.claim();
-          block = { id: t[2]!.split(/\s+>\s+/).join(' '), file: t[1]!, message: [], messageDone: false };
+          const titles = t[2]!.split(/\s+>\s+/);
+          block = { id: titles.join(' '), title: titles.join(' > '), file: t[1]!, message: [], messageDone: false };
           return;
         }
         const s = SUITE_HEADER.exec(line);
         if (s) {
           finish();
           sink.claim();
-          block = { id: undefined, file: s[1]!, message: [], messageDone: false };
+          block = { id: undefined, title: undefined, file: s[1]!, message: [], messageDone: false };
           return;
         }
       }
