@@ -140,7 +140,8 @@ export function createPytestParser(sink: ParserSink): StructuredParser {
         if (!t) return;
         sink.claim();
         const message = t[3]!.trim();
-        const exception = EXCEPTION_LINE.exec(message)?.[1] ?? (message.startsWith('assert') ? 'AssertionError' : undefined);
+        const exception =
+          EXCEPTION_LINE.exec(message)?.[1] ?? (message.startsWith('assert') ? 'AssertionError' : undefined);
         const lineNo = Number(t[2]);
         sink.problem({
           file: t[1]!,
