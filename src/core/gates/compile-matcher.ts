@@ -200,7 +200,10 @@ function compilePattern(matcher: string, p: ProblemPatternSpec, index: number, s
     checkGroup(matcher, `${where}.${field}`, g, groups);
     const other = used.get(g);
     if (other !== undefined && g > 0) {
-      const hint = single && p[field] === undefined ? ` (${field} defaults to group ${g}: set it explicitly)` : '';
+      const defaulted = [other, field].find((f) => single && p[f as (typeof GROUP_FIELDS)[number]] === undefined);
+      const hint = defaulted
+        ? ` (in a single-line pattern ${defaulted} defaults to group ${g}, as in VS Code: set ${defaulted} explicitly)`
+        : '';
       throw new MatcherSpecError(matcher, `${where}.${field}`, `group ${g} is already the ${other}${hint}`);
     }
     used.set(g, field);
