@@ -11,7 +11,9 @@
  * 4. From the parsed diagnostics (errors if there are any), most blocking first:
  *    `syntax` — a parser error: TS1xxx (but the module/config ones), Python `SyntaxError`/`IndentationError`,
  *    flake8 `E999`, ruff `invalid-syntax`, mypy `[syntax]`, ESLint `Parsing error:`, Go `syntax error:`,
- *    rustc's uncoded `expected …`/`unclosed delimiter`, gcc/clang `expected ';'…`;
+ *    rustc's uncoded `expected …`/`unclosed delimiter`, gcc/clang `expected ';'…`, a test file that failed
+ *    to load with a SyntaxError (jest) or a transform/parse error (vitest) — a test run with a broken test
+ *    file is a syntax failure first: the tests in it did not run;
  *    `type` — tsc, mypy, rustc `E0xxx`, other compiler errors (gcc, Go build, msCompile);
  *    `lint` — eslint, ruff, flake8, Go vet / golangci-lint, clippy;
  *    `test` — failing tests found, or problems from pytest, jest, vitest, go test, cargo test.
@@ -142,7 +144,10 @@ export function isSyntaxDiagnostic(d: Diagnostic): boolean {
     return m !== null && !TS1_NOT_SYNTAX.has(Number(m[1]));
   }
   if (PY_SYNTAX.has(code) && (d.source === 'pytest' || LINT_SOURCES.has(d.source) || d.source === 'mypy')) return true;
-  if (/^(?:SyntaxError|IndentationError|TabError)\b/m.test(d.message)) return true;
+  // Python's and JavaScript's parse errors, possibly after a test title (`Test suite failed to run: SyntaxError…`).
+  if (/(?:^|: )(?:SyntaxError|IndentationError|TabError)\b/m.test(d.message)) return true;
+  // Vite/vitest (oxc, esbuild, rollup) transform errors.
+  if ((d.source === 'vitest' || d.source === 'jest') && /\[PARSE_ERROR\]|Transform failed/.test(d.message)) return true;
   if (d.source === 'eslint' && d.message.startsWith('Parsing error:')) return true;
   if ((d.source === 'go' || d.source === 'go-test') && /^syntax error\b/.test(d.message)) return true;
   if (

@@ -105,6 +105,8 @@ const RUN_SUBCOMMANDS: Record<string, readonly string[]> = {
   bundle: ['exec'],
 };
 
+/** Reserved words that can stand before a command (`if pytest; then …`, `for …; do gcc …; done`). */
+const SHELL_KEYWORDS = new Set(['if', 'then', 'else', 'elif', 'do', 'while', 'until', '!', '{', 'time']);
 const SEPARATORS = new Set(['&&', '||', ';', '|', '|&', '&', ';;', '(', ')']);
 const REDIRECTS = new Set(['>', '>>', '<', '>&', '<&', '<(', '>|', '&>', '&>>']);
 const MAX_SCRIPT_DEPTH = 4;
@@ -186,6 +188,10 @@ function toolOf(
   };
   while (i < words.length && isAssignment(words[i]!)) i++;
   for (let guard = 0; guard < 8 && i < words.length; guard++) {
+    if (SHELL_KEYWORDS.has(words[i]!)) {
+      i++;
+      continue;
+    }
     const prog = programName(words[i]!);
     if (WRAPPERS.has(prog)) {
       i++;
