@@ -3,6 +3,9 @@ import { BUILTIN_MATCHERS } from '../../../src/core/gates/builtin-matchers';
 import { compileMatcher, compileMatchers, MatcherSpecError } from '../../../src/core/gates/compile-matcher';
 import { type MatcherSpec, userMatcherSpecSchema } from '../../../src/core/gates/matcher-spec';
 
+/** `${name}`: VS Code's variable syntax, spelled without a template literal. */
+const v = (name: string): string => ['$', '{', name, '}'].join('');
+
 function specError(spec: unknown): string {
   try {
     compileMatcher(spec as MatcherSpec);
@@ -85,7 +88,7 @@ describe('matcher specs', () => {
         name: 'my-lint',
         source: 'mylint',
         severity: 'warning',
-        fileLocation: ['relative', '${workspaceFolder}'],
+        fileLocation: ['relative', v('workspaceFolder')],
         pattern: { regexp: '^(.*):(\\d+): (.*)$', file: 1, line: 2, message: 3 },
       });
       assert.ok(r.success, JSON.stringify(r.error?.issues));

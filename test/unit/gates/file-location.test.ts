@@ -10,6 +10,9 @@ import {
 import { matchOutput } from '../../../src/core/gates/matcher-session';
 import type { MatcherSpec } from '../../../src/core/gates/matcher-spec';
 
+/** `${name}`: VS Code's variable syntax, spelled without a template literal. */
+const v = (name: string): string => ['$', '{', name, '}'].join('');
+
 const ctx = { root: '/work/proj' };
 
 function matcher(fileLocation: MatcherSpec['fileLocation']): MatcherSpec {
@@ -51,10 +54,10 @@ describe('file locations', () => {
       assert.equal(toProjectRelative('/work/proj', '/work/proj'), '.');
     });
 
-    it('expands ${root}, ${workspaceFolder} and ${cwd} in a base directory', () => {
-      assert.equal(expandBase('${cwd}', '/r', '/r/sub'), '/r/sub');
-      assert.equal(expandBase('${workspaceFolder}/pkg', '/r', '/r/sub'), '/r/pkg');
-      assert.equal(expandBase('${root}', '/r', '/x'), '/r');
+    it('expands the root, workspaceFolder and cwd variables in a base directory', () => {
+      assert.equal(expandBase(v('cwd'), '/r', '/r/sub'), '/r/sub');
+      assert.equal(expandBase(`${v('workspaceFolder')}/pkg`, '/r', '/r/sub'), '/r/pkg');
+      assert.equal(expandBase(v('root'), '/r', '/x'), '/r');
       assert.equal(expandBase('packages/web', '/r', '/x'), '/r/packages/web');
     });
   });
@@ -90,7 +93,7 @@ describe('file locations', () => {
     });
 
     it('search: a name found nowhere else is looked up among the known files by its tail', () => {
-      const r = matchOutput('    calc_test.go:7:1: boom\nutil.go:1:1: ambiguous', [matcher(['search', '${cwd}'])], {
+      const r = matchOutput('    calc_test.go:7:1: boom\nutil.go:1:1: ambiguous', [matcher(['search', v('cwd')])], {
         root: '/work/proj',
         knownFiles: ['calc/calc_test.go', 'a/util.go', 'b/util.go', 'go.mod'],
       });
