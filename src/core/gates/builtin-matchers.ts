@@ -117,7 +117,8 @@ export const goTestNamesMatcher: MatcherSpec = {
 
 /**
  * rustc / cargo human output, two lines: `error[E0308]: mismatched types` then ` --> src/main.rs:5:22`
- * (rust-analyzer's `$rustc` problem pattern).
+ * (rust-analyzer's `$rustc` problem pattern; its location line's `^[\s->=]*(.*?)` prefix is spelled
+ * `^\s*(?:(?:-->|:::|=)\s*)?(\S.*?)` here, which reads the same lines without quadratic backtracking).
  */
 export const rustcMatcher: MatcherSpec = {
   name: 'rustc',
@@ -126,7 +127,7 @@ export const rustcMatcher: MatcherSpec = {
   fileLocation: ['autoDetect', CWD],
   pattern: [
     { regexp: String.raw`^(warning|warn|error)(?:\[(.*?)\])?: (.*)$`, severity: 1, code: 2, message: 3 },
-    { regexp: String.raw`^[\s->=]*(.*?):([1-9]\d*):([1-9]\d*)\s*$`, file: 1, line: 2, column: 3 },
+    { regexp: String.raw`^\s*(?:(?:-->|:::|=)\s*)?(\S.*?):([1-9]\d*):([1-9]\d*)\s*$`, file: 1, line: 2, column: 3 },
   ],
 };
 
@@ -203,8 +204,9 @@ export const gccMatcher: MatcherSpec = {
 };
 
 /**
- * MSBuild / cl / csc style `file(l,c): error CS0029: msg` (VS Code's current `$msCompile`). Change: MSBuild's
- * trailing ` [project.csproj]` is not kept in the message.
+ * MSBuild / cl / csc style `file(l,c): error CS0029: msg` (VS Code's current `$msCompile`). Changes: MSBuild's
+ * trailing ` [project.csproj]` is not kept in the message, and the redundant `\s*` inside the `N>` node prefix
+ * is dropped (it made whitespace-only lines backtrack quadratically).
  */
 export const msCompileMatcher: MatcherSpec = {
   name: 'msCompile',
@@ -212,7 +214,7 @@ export const msCompileMatcher: MatcherSpec = {
   source: 'msCompile',
   fileLocation: 'absolute',
   pattern: {
-    regexp: String.raw`^\s*(?:\s*\d+>)?(\S.*?)(?:\((\d+|\d+,\d+|\d+,\d+,\d+,\d+)\))?\s*:\s+(?:(\S+)\s+)?((?:fatal +)?error|warning|info)\s+(\w+\d+)?\s*:\s*(.*?)(?:\s+\[[^\]]+\.(?:cs|vb|fs|vcx|sql)?proj\])?$`,
+    regexp: String.raw`^\s*(?:\d+>)?(\S.*?)(?:\((\d+|\d+,\d+|\d+,\d+,\d+,\d+)\))?\s*:\s+(?:(\S+)\s+)?((?:fatal +)?error|warning|info)\s+(\w+\d+)?\s*:\s*(.*?)(?:\s+\[[^\]]+\.(?:cs|vb|fs|vcx|sql)?proj\])?$`,
     file: 1,
     location: 2,
     severity: 4,

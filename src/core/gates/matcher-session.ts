@@ -18,8 +18,8 @@
  *
  * Memory is bounded whatever the output's length: the buffer holds at most the longest pattern's lines,
  * diagnostics and failing tests are capped (`maxDiagnostics`, `maxFailedTests`; what is dropped is counted),
- * and lines longer than `maxLineLength` are not tried against patterns (no tool prints a problem that long;
- * structured parsers, which read JSON lines, still see them).
+ * and lines longer than `maxLineLength` are not tried against regular expressions (no tool prints a problem
+ * that long, and it bounds the cost of backtracking on hostile lines); only the JSON parser (rustc) reads them.
  */
 import stripAnsi from 'strip-ansi';
 import type { OutputLine } from '../ports/process-runner';
@@ -203,8 +203,12 @@ class Session implements MatcherSession {
     this.lines++;
     const line = cleanLine(raw);
     this.claimedBy = undefined;
-    for (let i = 0; i < this.parsers.length; i++) this.parsers[i]!.push(line);
-    if (this.hasPatterns && line.length <= this.maxLineLength) this.tryFindMarker(line);
+    const long = line.length > this.maxLineLength;
+    for (let i = 0; i < this.parsers.length; i++) {
+      const p = this.parsers[i]!;
+      if (!long || p.acceptsLongLines) p.push(line);
+    }
+    if (this.hasPatterns && !long) this.tryFindMarker(line);
   }
 
   private tryFindMarker(line: string): void {

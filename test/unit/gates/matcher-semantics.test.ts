@@ -356,10 +356,24 @@ describe('problem matchers: VS Code semantics', () => {
       assert.equal(r.dropped, 50_000 - 100);
     });
 
-    it('does not try patterns on overlong lines (structured parsers still see them)', () => {
+    it('does not try regular expressions on overlong lines; the JSON parser still reads them', () => {
       const long = `a.c:1:1: error: ${'x'.repeat(20_000)}`;
       assert.equal(run([simple], [long]).diagnostics.length, 0);
       assert.equal(run([simple], [long], { maxLineLength: 50_000 }).diagnostics.length, 1);
+      const json = JSON.stringify({
+        reason: 'compiler-message',
+        message: {
+          message: 'long',
+          level: 'error',
+          code: null,
+          rendered: 'r'.repeat(40_000),
+          spans: [
+            { file_name: 'src/a.rs', line_start: 1, line_end: 1, column_start: 1, column_end: 2, is_primary: true },
+          ],
+        },
+      });
+      const rust: MatcherSpec = { name: 'rustc-json', source: 'rustc', parser: 'rustc-json' };
+      assert.equal(run([rust], [json]).diagnostics.length, 1);
     });
 
     it('refuses a relative root', () => {

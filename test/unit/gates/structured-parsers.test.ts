@@ -15,6 +15,7 @@ import {
 import { failingTestNames } from '../../../src/core/gates/failing-tests';
 import { matchOutput } from '../../../src/core/gates/matcher-session';
 import type { MatcherSpec } from '../../../src/core/gates/matcher-spec';
+import { parseFrame } from '../../../src/core/gates/parsers/jest';
 
 const ROOT = '/work/proj';
 const run = (m: MatcherSpec, lines: string[], cwd?: string) =>
@@ -190,6 +191,33 @@ describe('structured parsers', () => {
           message: 'TypeError: Cannot read properties of undefined',
         },
       ]);
+    });
+  });
+
+  describe('V8 stack frames', () => {
+    it('reads `at fn (file:l:c)` and `at file:l:c`, Windows paths included, and nothing else', () => {
+      assert.deepEqual(parseFrame('    at Object.<anonymous> (src/a.test.js:5:17)'), {
+        file: 'src/a.test.js',
+        line: 5,
+        column: 17,
+      });
+      assert.deepEqual(parseFrame('      at src/a.js:2:3'), { file: 'src/a.js', line: 2, column: 3 });
+      assert.deepEqual(parseFrame('  at fn (C:\\proj\\a.js:4:1)'), { file: 'C:\\proj\\a.js', line: 4, column: 1 });
+      assert.deepEqual(parseFrame('  at async run (file:///proj/a.mjs:9:9) '), {
+        file: 'file:///proj/a.mjs',
+        line: 9,
+        column: 9,
+      });
+      for (const line of [
+        'at a.js:1:1',
+        '    at new Promise (<anonymous>)',
+        '    at x (a.js:1)',
+        '    at x (a.js:b:1)',
+        '    at (((:1:1)',
+        'src/a.js:1:1',
+      ]) {
+        assert.equal(parseFrame(line), undefined, line);
+      }
     });
   });
 

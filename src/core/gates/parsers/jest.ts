@@ -18,7 +18,6 @@ import { joinMessage } from './structured-parser';
 
 const FILE_HEADER = /^\s*(FAIL|PASS)\s+(.+?)(?:\s+\(\d[\d.]*\s*m?s\))?\s*$/;
 const BLOCK_HEADER = /^\s+● (.+)$/;
-const FRAME = /^\s+at (?:.*? \()?(.+?):(\d+):(\d+)\)?$/;
 const CODE_FRAME = /^\s*>?\s*\d+ \|/;
 const CARET_LINE = /^\s+\|/;
 const BABEL_SYNTAX = /^\s*SyntaxError: (.+?): (.+) \((\d+):(\d+)\)$/;
@@ -84,14 +83,12 @@ export function createJestParser(sink: ParserSink): StructuredParser {
       }
       const b = block;
       if (!b) return;
-      const frame = FRAME.exec(line);
+      const frame = parseFrame(line);
       if (frame) {
         sink.claim();
         b.messageDone = true;
-        if (!b.place && sink.isProjectCode(frame[1]!)) {
-          b.place = { file: frame[1]!, line: Number(frame[2]), column: Number(frame[3]) };
-        }
-        if (b.testLine === undefined && b.file !== undefined && frame[1] === b.file) b.testLine = Number(frame[2]);
+        if (!b.place && sink.isProjectCode(frame.file)) b.place = frame;
+        if (b.testLine === undefined && b.file !== undefined && frame.file === b.file) b.testLine = frame.line;
         return;
       }
       const syntax = BABEL_SYNTAX.exec(line);
@@ -116,4 +113,30 @@ export function createJestParser(sink: ParserSink): StructuredParser {
       finish();
     },
   };
+}
+
+/**
+ * A V8 stack frame, `at fn (file:line:col)` or `at file:line:col`, read from its end in linear time (a regex
+ * with two lazy groups backtracks quadratically on long hostile lines).
+ */
+export function parseFrame(line: string): { file: string; line: number; column: number } | undefined {
+  let start = 0;
+  while (start < line.length && (line.charCodeAt(start) === 32 || line.charCodeAt(start) === 9)) start++;
+  if (start === 0 || !line.startsWith('at ', start)) return undefined;
+  let end = line.length;
+  while (end > start && line.charCodeAt(end - 1) === 32) end--;
+  const wrapped = line.charCodeAt(end - 1) === 41; /* ) */
+  if (wrapped) end--;
+  const colSep = line.lastIndexOf(':', end - 1);
+  const lineSep = colSep > 0 ? line.lastIndexOf(':', colSep - 1) : -1;
+  if (lineSep <= start) return undefined;
+  const column = line.slice(colSep + 1, end);
+  const lineNo = line.slice(lineSep + 1, colSep);
+  if (!/^\d+$/.test(column) || !/^\d+$/.test(lineNo)) return undefined;
+  const open = wrapped ? line.lastIndexOf('(', lineSep) : -1;
+  const fileStart = wrapped ? open + 1 : start + 3;
+  if (wrapped && open < 0) return undefined;
+  const file = line.slice(fileStart, lineSep);
+  if (!file || file.includes('(')) return undefined;
+  return { file, line: Number(lineNo), column: Number(column) };
 }

@@ -34,6 +34,7 @@ const LEVELS: Record<string, Severity | undefined> = {
 
 export function createRustcJsonParser(sink: ParserSink): StructuredParser {
   return {
+    acceptsLongLines: true,
     push(line: string): void {
       // Cheap test first: most lines of a build are not compiler messages.
       if (line.charCodeAt(0) !== 123 /* { */ || !line.includes('"message"')) return;

@@ -29,6 +29,8 @@ export interface ParserSink {
 }
 
 export interface StructuredParser {
+  /** Sees lines longer than the session's `maxLineLength` too (a JSON parser: linear, and JSON lines are long). */
+  readonly acceptsLongLines?: boolean;
   push(line: string): void;
   /** The output ended: report what is still pending. */
   end(): void;
