@@ -205,8 +205,9 @@ export const gccMatcher: MatcherSpec = {
 
 /**
  * MSBuild / cl / csc style `file(l,c): error CS0029: msg` (VS Code's current `$msCompile`). Changes: MSBuild's
- * trailing ` [project.csproj]` is not kept in the message, and the redundant `\s*` inside the `N>` node prefix
- * is dropped (it made whitespace-only lines backtrack quadratically).
+ * trailing ` [project.csproj]` is not kept in the message; and the same lines are read with linear-time
+ * backtracking — the file name has no colon but a drive letter's and ends with a non-space, no two whitespace
+ * quantifiers touch (VS Code's spelling takes quadratic time on long whitespace runs).
  */
 export const msCompileMatcher: MatcherSpec = {
   name: 'msCompile',
@@ -214,7 +215,7 @@ export const msCompileMatcher: MatcherSpec = {
   source: 'msCompile',
   fileLocation: 'absolute',
   pattern: {
-    regexp: String.raw`^\s*(?:\d+>)?(\S.*?)(?:\((\d+|\d+,\d+|\d+,\d+,\d+,\d+)\))?\s*:\s+(?:(\S+)\s+)?((?:fatal +)?error|warning|info)\s+(\w+\d+)?\s*:\s*(.*?)(?:\s+\[[^\]]+\.(?:cs|vb|fs|vcx|sql)?proj\])?$`,
+    regexp: String.raw`^\s*(?:\d+>)?((?:[A-Za-z]:)?[^:\s](?:[^:]*?[^:\s])?)(?:\((\d+|\d+,\d+|\d+,\d+,\d+,\d+)\))?\s*:\s+(?:(\S+)\s+)?((?:fatal +)?error|warning|info)\s+(?:(\w+\d+)\s*)?:\s*(.*?)(?: \[[^\[\]]*proj\])?$`,
     file: 1,
     location: 2,
     severity: 4,

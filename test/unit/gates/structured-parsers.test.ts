@@ -16,6 +16,7 @@ import { failingTestNames } from '../../../src/core/gates/failing-tests';
 import { matchOutput } from '../../../src/core/gates/matcher-session';
 import type { MatcherSpec } from '../../../src/core/gates/matcher-spec';
 import { parseFrame } from '../../../src/core/gates/parsers/jest';
+import { parseVitestFrame } from '../../../src/core/gates/parsers/vitest';
 
 const ROOT = '/work/proj';
 const run = (m: MatcherSpec, lines: string[], cwd?: string) =>
@@ -217,6 +218,16 @@ describe('structured parsers', () => {
         'src/a.js:1:1',
       ]) {
         assert.equal(parseFrame(line), undefined, line);
+      }
+    });
+  });
+
+  describe('vitest frames', () => {
+    it('reads ` ❯ [fn] file:l:c` and nothing else', () => {
+      assert.deepEqual(parseVitestFrame(' ❯ test/a.test.ts:7:45'), { file: 'test/a.test.ts', line: 7, column: 45 });
+      assert.deepEqual(parseVitestFrame(' ❯ add src/math.ts:2:10 '), { file: 'src/math.ts', line: 2, column: 10 });
+      for (const line of [' ❯ test/a.test.ts (5 tests | 4 failed) 8ms', 'x ❯ a.ts:1:1', ' ❯ ', ' ❯ a.ts:1']) {
+        assert.equal(parseVitestFrame(line), undefined, line);
       }
     });
   });

@@ -16,11 +16,12 @@
 import type { ParserSink, StructuredParser } from './structured-parser';
 import { joinMessage } from './structured-parser';
 
-const FILE_HEADER = /^\s*(FAIL|PASS)\s+(.+?)(?:\s+\(\d[\d.]*\s*m?s\))?\s*$/;
+const FILE_HEADER = /^\s*(?:FAIL|PASS)\s+(\S.*)$/;
+const TIMING = /^\d[\d.]*\s*m?s$/;
 const BLOCK_HEADER = /^\s+● (.+)$/;
-const CODE_FRAME = /^\s*>?\s*\d+ \|/;
+const CODE_FRAME = /^\s*(?:>\s*)?\d+ \|/;
 const CARET_LINE = /^\s+\|/;
-const BABEL_SYNTAX = /^\s*SyntaxError: (.+?): (.+) \((\d+):(\d+)\)$/;
+const BABEL_SYNTAX = /^\s*SyntaxError: ((?:[A-Za-z]:)?[^:]+): (.+) \((\d+):(\d+)\)$/;
 const END = /^(?:Test Suites:|Summary of all failing tests|Ran all test suites)/;
 const SUITE_FAILED = 'Test suite failed to run';
 
@@ -65,7 +66,7 @@ export function createJestParser(sink: ParserSink): StructuredParser {
       const fh = FILE_HEADER.exec(line);
       if (fh) {
         finish();
-        file = fh[2];
+        file = stripTiming(fh[1]!.trimEnd());
         return;
       }
       if (END.test(line)) {
@@ -113,6 +114,13 @@ export function createJestParser(sink: ParserSink): StructuredParser {
       finish();
     },
   };
+}
+
+/** `src/a.test.ts (5.2 s)` → `src/a.test.ts`. */
+function stripTiming(text: string): string {
+  if (!text.endsWith(')')) return text;
+  const open = text.lastIndexOf('(');
+  return open > 0 && TIMING.test(text.slice(open + 1, -1)) ? text.slice(0, open).trimEnd() : text;
 }
 
 /**

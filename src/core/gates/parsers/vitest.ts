@@ -15,14 +15,13 @@
 import type { ParserSink, StructuredParser } from './structured-parser';
 import { joinMessage } from './structured-parser';
 
-const RUN = /^\s*RUN\s+v\d\S*\s+(.+?)\s*$/;
-const TEST_HEADER = /^\s*FAIL\s+(\S.*?)\s+>\s+(.+?)\s*$/;
-const SUITE_HEADER = /^\s*FAIL\s+(\S.*?)(?:\s+\[\s*(.+?)\s*\])?\s*$/;
-const FRAME = /^\s*❯\s+(?:\S.*?\s+)?(\S+?):(\d+):(\d+)\s*$/;
+const RUN = /^\s*RUN\s+v\d\S*\s+(\S(?:.*\S)?)\s*$/;
+const TEST_HEADER = /^\s*FAIL\s+(\S+(?: \S+)*?) > (\S(?:.*\S)?)\s*$/;
+const SUITE_HEADER = /^\s*FAIL\s+(\S+(?: \S+)*?)(?: \[ ?[^[\]]*\])?\s*$/;
 const BOX_LOCATION = /╭─+\[\s*(\S+?):(\d+):(\d+)\s*\]/;
 const SEPARATOR = /^⎯{3,}/;
 const END = /^\s*(?:Test Files|Tests)\s+\d/;
-const CODE_FRAME = /^\s*\d*\s*[|│]|^\s*[╭╰─┬│]/;
+const CODE_FRAME = /^\s*(?:\d+\s*)?[|│]|^\s*[╭╰─┬│]/;
 
 interface Block {
   id: string | undefined;
@@ -76,7 +75,7 @@ export function createVitestParser(sink: ParserSink): StructuredParser {
         if (t) {
           finish();
           sink.claim();
-          const titles = t[2]!.split(/\s+>\s+/);
+          const titles = t[2]!.split(' > ');
           block = { id: titles.join(' '), title: titles.join(' > '), file: t[1]!, message: [], messageDone: false };
           return;
         }
@@ -94,13 +93,11 @@ export function createVitestParser(sink: ParserSink): StructuredParser {
       }
       const b = block;
       if (!b) return;
-      const frame = FRAME.exec(line);
+      const frame = parseVitestFrame(line);
       if (frame) {
         sink.claim();
         b.messageDone = true;
-        if (!b.place && sink.isProjectCode(frame[1]!, root)) {
-          b.place = { file: frame[1]!, line: Number(frame[2]), column: Number(frame[3]) };
-        }
+        if (!b.place && sink.isProjectCode(frame.file, root)) b.place = frame;
         return;
       }
       const box = BOX_LOCATION.exec(line);
@@ -123,4 +120,17 @@ export function createVitestParser(sink: ParserSink): StructuredParser {
       finish();
     },
   };
+}
+
+const LOCATION_TOKEN = /^(.+):(\d+):(\d+)$/;
+
+/** ` ❯ [fn] file:line:col` — the last word after the arrow, read without backtracking over the line. */
+export function parseVitestFrame(line: string): { file: string; line: number; column: number } | undefined {
+  const arrow = line.indexOf('❯');
+  if (arrow < 0 || line.slice(0, arrow).trim() !== '') return undefined;
+  const rest = line.slice(arrow + 1).trimEnd();
+  const token = rest.slice(rest.lastIndexOf(' ') + 1);
+  if (!token || token.length === rest.length) return undefined;
+  const m = LOCATION_TOKEN.exec(token);
+  return m ? { file: m[1]!, line: Number(m[2]), column: Number(m[3]) } : undefined;
 }
