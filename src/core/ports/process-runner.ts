@@ -25,6 +25,11 @@ export interface OutputLine {
   text: string;
   /** Milliseconds since the epoch when the line was read. */
   ts: number;
+  /**
+   * The line was longer than the runner's cap (64 Ki UTF-16 code units) and was cut: this piece is followed
+   * directly, with no line break, by the next line of the same stream.
+   */
+  continues?: boolean;
 }
 
 export interface ProcessResult {
@@ -36,6 +41,13 @@ export interface ProcessResult {
   durationMs: number;
   /** The spawn itself failed (program not found, cwd missing…): the message; exitCode is then 127 or 126. */
   spawnError?: string;
+  /**
+   * Processes of the tree still running after the main process exited (background jobs, daemons), which the
+   * runner then stopped (SIGTERM, SIGKILL after the terminate grace): a step's processes never outlive it.
+   */
+  leftovers?: number;
+  /** Pids that were still alive after SIGKILL and a settle period (uninterruptible I/O, another user). */
+  survivors?: number[];
 }
 
 export interface RunOptions {
