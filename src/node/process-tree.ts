@@ -41,6 +41,7 @@ export function selectTree(
   table: readonly ProcessInfo[],
   target: TreeTarget,
   protectedPids: ReadonlySet<number>,
+  known: ReadonlyMap<number, string | undefined> = new Map(),
 ): ProcessInfo[] {
   const byPid = new Map<number, ProcessInfo>();
   const children = new Map<number, ProcessInfo[]>();
@@ -61,6 +62,11 @@ export function selectTree(
   }
   if (validPid(target.pgid)) queue.push(...(byGroup.get(target.pgid) ?? []));
   if (target.tag) for (const p of table) if (p.tags?.includes(target.tag)) queue.push(p);
+  // Members seen in an earlier listing stay members after their parent died (same pid *and* start time).
+  for (const [pid, startTime] of known) {
+    const p = byPid.get(pid);
+    if (p && p.startTime === startTime) queue.push(p);
+  }
 
   const members = new Map<number, ProcessInfo>();
   while (queue.length > 0) {
@@ -104,7 +110,10 @@ function groupsOf(members: readonly ProcessInfo[], target: TreeTarget, ownGroup:
   return groups;
 }
 
-async function snapshot(target: TreeTarget): Promise<{ members: ProcessInfo[]; ownGroup: number | undefined }> {
+async function snapshot(
+  target: TreeTarget,
+  known?: ReadonlyMap<number, string | undefined>,
+): Promise<{ members: ProcessInfo[]; ownGroup: number | undefined }> {
   let table: ProcessInfo[];
   try {
     table = await readProcessTable({ tags: target.tag !== undefined });
@@ -117,7 +126,7 @@ async function snapshot(target: TreeTarget): Promise<{ members: ProcessInfo[]; o
     };
   }
   const ownGroup = table.find((p) => p.pid === process.pid)?.pgid;
-  return { members: selectTree(table, target, protectedSet(table)), ownGroup };
+  return { members: selectTree(table, target, protectedSet(table), known), ownGroup };
 }
 
 /** The live members of a tree right now. */
@@ -203,6 +212,8 @@ export class TreeTermination {
   /** The level whose signal the loop has sent to the whole tree. */
   private applied = -1;
   private readonly signalledAt = new Map<number, number>();
+  /** Every member seen so far (pid → start time), so one re-parented after its parent died is still found. */
+  private readonly known = new Map<number, string | undefined>();
   private readonly grace: { interrupt: number; terminate: number };
   private readonly settleMs: number;
   private readonly pollMs: number;
@@ -246,8 +257,9 @@ export class TreeTermination {
   private async run(): Promise<TerminationResult> {
     let delay = 10;
     for (;;) {
-      const { members, ownGroup } = await snapshot(this.target);
+      const { members, ownGroup } = await snapshot(this.target, this.known);
       if (members.length === 0) return { survivors: [], signalled: this.signalledAt.size };
+      for (const m of members) this.known.set(m.pid, m.startTime);
       this.escalateIfDue();
       const levelName = LEVELS[this.level]!;
       const signal = SIGNAL_OF[levelName];
