@@ -8,6 +8,14 @@ import { readJsonlFile } from '../../../src/node/jsonl-file';
 import { NodeProcessRunner } from '../../../src/node/process-runner';
 import { ProcessJanitor, waitFor } from '../../support/processes';
 
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
 const ROOT = path.resolve(__dirname, '../../..');
 const APPENDER = path.join(__dirname, 'children', 'journal-appender.ts');
 
@@ -165,15 +173,12 @@ describe('JournalWriter (real files)', function () {
           },
         },
       );
-      // Let it write a while (a size that differs per round), then kill it without warning.
-      const target = (round + 1) * 2_000_000;
-      await waitFor(() => {
-        try {
-          return statSync(file).size > target;
-        } catch {
-          return false;
-        }
-      }, `the journal to pass ${target} bytes`);
+      // Let it write a while (past a size that differs per round, counted from this round's start), then kill it
+      // without warning.
+      const startSize = sizeOf(file);
+      const target = startSize + (round + 1) * 1_000_000;
+      await waitFor(() => pid > 0 && acked >= 0 && sizeOf(file) > target, `the journal to pass ${target} bytes`);
+      assert.ok(pid > 1, 'never signal pid 0 (our own process group)');
       process.kill(pid, 'SIGKILL');
       const result = await done;
       assert.equal(result.signal, 'SIGKILL');

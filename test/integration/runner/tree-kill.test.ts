@@ -58,8 +58,17 @@ describe('process-tree kill (real processes)', function () {
     return { result, pid, lines };
   }
 
+  function pidFileWritten(): boolean {
+    try {
+      return readFileSync(path.join(dir, 'pid'), 'utf8').endsWith('\n');
+    } catch {
+      return false;
+    }
+  }
+
   function recordedPid(): number {
     const pid = Number(readFileSync(path.join(dir, 'pid'), 'utf8').trim());
+    assert.ok(Number.isInteger(pid) && pid > 1, `a recorded pid, got ${pid}`);
     janitor.pid(pid, 'sleep');
     return pid;
   }
@@ -184,6 +193,7 @@ describe('process-tree kill (real processes)', function () {
     const script = `( env -i setsid sh -c 'echo $$ > "$1"; exec sleep 300' sh "$PIDFILE" & ); while [ ! -s "$PIDFILE" ]; do sleep 0.02; done; echo started`;
     const result = await runner.run({ script, cwd: dir, env: { PIDFILE: path.join(dir, 'pid') } });
     const escaped = recordedPid();
+    assert.ok(escaped > 1);
     assert.equal(result.exitCode, 0);
     assert.equal(isLive(escaped), true, 'premise: the untraceable process is still running');
     process.kill(escaped, 'SIGKILL');
@@ -220,7 +230,7 @@ describe('process-tree kill (real processes)', function () {
 
     it('forceKillTree(pid) kills the leader, its group, and a setsid child, and waits for them', async () => {
       const pid = startTree(`setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' & sleep 300 & sleep 300`);
-      await waitFor(async () => (await listTree(pid)).length >= 4, 'the tree to be up');
+      await waitFor(async () => pidFileWritten() && (await listTree(pid)).length >= 4, 'the tree to be up');
       const escapee = recordedPid();
       const result = await forceKillTree(pid);
       assert.deepEqual(result.survivors, []);
@@ -232,13 +242,7 @@ describe('process-tree kill (real processes)', function () {
     it('forceKillTree({ tag }) finds a tree whose root already died', async () => {
       const pid = startTree(`( setsid sh -c 'echo $$ > "$PIDFILE"; exec sleep 300' & ); sleep 0.1`);
       await waitFor(() => !isLive(pid), 'the root to exit');
-      await waitFor(() => {
-        try {
-          return readFileSync(path.join(dir, 'pid'), 'utf8').trim().length > 0;
-        } catch {
-          return false;
-        }
-      }, 'the daemon pid');
+      await waitFor(pidFileWritten, 'the daemon pid');
       const daemon = recordedPid();
       assert.equal(isLive(daemon), true);
       const result = await forceKillTree({ tag });
