@@ -45,6 +45,31 @@ export interface NodeProcessRunnerOptions {
 
 const TAG_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/**
+ * Process groups of runs not yet finished. Our children lead their own sessions, so nothing else stops them
+ * when this process ends: if it exits without finishing its runs (an uncaught exception, `process.exit()`),
+ * the 'exit' hook SIGKILLs their groups — synchronously, the only thing an exit handler can do. (A SIGKILL of
+ * this process runs no hook: the run lock's tag lets `stop --force` or the next resume clean up instead.)
+ */
+const unfinishedGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function trackGroup(pgid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const group of unfinishedGroups) {
+        try {
+          process.kill(-group, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    });
+  }
+  unfinishedGroups.add(pgid);
+}
+
 export class NodeProcessRunner implements ProcessRunner {
   private readonly tag: string | undefined;
 
@@ -158,6 +183,7 @@ class RunningProcess {
   private onSpawned(): void {
     this.spawned = true;
     const pid = this.child.pid!;
+    trackGroup(pid);
     try {
       this.options.onSpawn?.(pid);
     } catch (err) {
@@ -267,6 +293,7 @@ class RunningProcess {
   private complete(result: ProcessResult): void {
     if (this.finished) return;
     this.finished = true;
+    if (this.child.pid !== undefined) unfinishedGroups.delete(this.child.pid);
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.drainTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);

@@ -215,6 +215,28 @@ describe('process-tree kill (real processes)', function () {
     assert.deepEqual(survivors({ pgid: pid, ancestor: pid, tag }), []);
   });
 
+  it('takes the step groups down when the host process dies of an uncaught exception', async () => {
+    // The host is started by plain child_process (no runner, no tag), so only its own exit hook can clean up.
+    const host = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'children', 'crash-mid-run.ts')], {
+      cwd: path.resolve(__dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let step = 0;
+    let stdout = '';
+    host.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /^step (\d+)$/m.exec(stdout);
+      if (m && step === 0) {
+        step = Number(m[1]);
+        janitor.group(step);
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => host.once('close', resolve));
+    assert.equal(code, 1);
+    assert.ok(step > 1, stdout);
+    assert.deepEqual(survivors({ pgid: step }), []);
+  });
+
   describe('killProcessTree / forceKillTree from another process', () => {
     /** Starts `sh -c "<script>"` detached — not through our runner — as "another process" would find it. */
     function startTree(script: string): number {
