@@ -13,10 +13,11 @@
  * - `forceStopRun` SIGKILLs the run's whole tree from another process (`stop --force`).
  */
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { z } from 'zod';
 import {
   judgeLock,
   type LockState,
@@ -100,7 +101,9 @@ export async function readRunLock(runDir: string): Promise<RunLock | undefined> 
 }
 
 /** Whether the lock's process exists and is the same process (start time). `undefined` for another host. */
-export async function lockProcessExists(lock: RunLock): Promise<boolean | undefined> {
+export async function lockProcessExists(
+  lock: Pick<RunLock, 'pid' | 'host' | 'procStart'>,
+): Promise<boolean | undefined> {
   if (lock.host !== hostname()) return undefined;
   if (!pidExists(lock.pid)) return false;
   const info = await readProcess(lock.pid).catch(() => undefined);
@@ -151,17 +154,19 @@ export async function acquireRunLock(runDir: string, options: AcquireOptions = {
     ...(self?.startTime !== undefined ? { procStart: self.startTime } : {}),
   };
   let previous: RunLock | undefined;
-  for (let attempt = 0; ; attempt++) {
-    if (await createExclusive(lockPath(runDir), `${JSON.stringify(lock, null, 2)}\n`)) break;
-    const existingText = await readText(lockPath(runDir));
-    if (existingText === undefined) continue; // released meanwhile: try again
-    const existing = await readRunLock(runDir);
-    if (!existing) continue;
-    const { state, reason } = await lockState(existing, { staleAfterMs: options.staleAfterMs });
-    if (state !== 'dead') throw new RunLockedError(runDir, existing, state, reason);
-    if (attempt >= 3) throw new RunLockedError(runDir, existing, 'contended', 'another process is taking it over');
-    await takeOver(runDir, existingText, existing);
-    previous = existing;
+  const tokens: string[] = [];
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (await createExclusive(lockPath(runDir), `${JSON.stringify(lock, null, 2)}\n`)) break;
+      const existing = await readRunLock(runDir);
+      if (!existing) continue; // released meanwhile: try again
+      const { state, reason } = await lockState(existing, { staleAfterMs: options.staleAfterMs });
+      if (state !== 'dead') throw new RunLockedError(runDir, existing, state, reason);
+      if (attempt >= 3) throw new RunLockedError(runDir, existing, 'contended', 'another process is taking it over');
+      if (await takeOver(runDir, existing, tokens)) previous = existing;
+    }
+  } finally {
+    for (const token of tokens) await unlink(token).catch(() => {});
   }
 
   let leftoversKilled = 0;
@@ -172,23 +177,44 @@ export async function acquireRunLock(runDir: string, options: AcquireOptions = {
   return new Holder(runDir, lock, previous, leftoversKilled, options.onLost);
 }
 
-/** Moves a dead lock aside, checking it is the very file we judged (not a fresh lock that replaced it). */
-async function takeOver(runDir: string, judgedText: string, judged: RunLock): Promise<void> {
-  const aside = `${lockPath(runDir)}.stale-${process.pid}-${randomUUID()}`;
-  try {
-    await rename(lockPath(runDir), aside);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+const TokenSchema = z.object({ pid: z.number().int(), host: z.string(), procStart: z.string().optional() });
+
+/**
+ * Removes a dead lock so that exactly one contender does it. Renaming or deleting by name alone is racy (a
+ * slow contender could remove the *new* lock), so each dead lock (by its unique tag) has takeover tokens,
+ * created exclusively: `lock.json.takeover-<tag>.<n>`. Only the creator of the first token whose predecessors'
+ * holders are all dead (crashed mid-takeover) may delete the lock — and only while it still carries that tag,
+ * which nobody else can change (the dead holder is dead; other contenders hold no token). Returns whether it
+ * removed the lock. Token files are deleted by the caller once its own lock exists.
+ */
+async function takeOver(runDir: string, judged: RunLock, tokens: string[]): Promise<boolean> {
+  const procStart = (await readProcess(process.pid).catch(() => undefined))?.startTime;
+  const me = `${JSON.stringify({ pid: process.pid, host: hostname(), procStart })}\n`;
+  for (let n = 1; n < 100; ) {
+    const token = `${lockPath(runDir)}.takeover-${judged.tag}.${n}`;
+    if (await createExclusive(token, me)) {
+      tokens.push(token);
+      const current = await readText(lockPath(runDir));
+      if (current === undefined || parseRunLock(current).value?.tag !== judged.tag) return false;
+      await unlink(lockPath(runDir));
+      return true;
+    }
+    const text = await readText(token);
+    if (text === undefined) continue; // its holder finished and cleaned up: look again
+    let holder: z.infer<typeof TokenSchema> | undefined;
+    try {
+      holder = TokenSchema.parse(JSON.parse(text));
+    } catch {
+      holder = undefined;
+    }
+    const holderGone = holder !== undefined && (await lockProcessExists(holder)) === false;
+    if (!holderGone) {
+      throw new RunLockedError(runDir, judged, 'contended', 'another process is taking the lock over');
+    }
+    tokens.push(token); // abandoned: cleaned up along with ours
+    n++; // that contender died mid-takeover: the next token decides
   }
-  const moved = await readText(aside);
-  if (moved !== judgedText) {
-    // We moved someone's fresh lock: put it back (exclusively) and give up.
-    await link(aside, lockPath(runDir)).catch(() => {});
-    await unlink(aside).catch(() => {});
-    throw new RunLockedError(runDir, judged, 'contended', 'another process took the lock over at the same time');
-  }
-  await unlink(aside).catch(() => {});
+  throw new RunLockedError(runDir, judged, 'contended', 'too many abandoned takeover attempts');
 }
 
 class Holder implements HeldRunLock {

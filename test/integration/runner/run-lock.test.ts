@@ -190,11 +190,31 @@ describe('run lock, heartbeat and stop requests (real files and processes)', fun
       assert.deepEqual(survivors({ pgid: leftover.pid }), []);
     });
 
+    it('a contender that died mid-takeover does not block the next one', async () => {
+      const stale = writeLock({ pid: deadPid(), tag: 'ccf-dead-holder' });
+      const abandoned = path.join(runDir, `lock.json.takeover-${stale.tag}.1`);
+      writeFileSync(abandoned, JSON.stringify({ pid: deadPid(), host: hostname() }));
+      const h = await acquire();
+      assert.equal(h.previous?.tag, stale.tag);
+      assert.deepEqual(readdirSync(runDir), ['lock.json'], 'takeover tokens are cleaned up');
+    });
+
+    it('a takeover in progress by a live process makes others back off', async () => {
+      const stale = writeLock({ pid: deadPid(), tag: 'ccf-dead-holder' });
+      const self = await readProcess(process.pid);
+      writeFileSync(
+        path.join(runDir, `lock.json.takeover-${stale.tag}.1`),
+        JSON.stringify({ pid: process.pid, host: hostname(), procStart: self?.startTime }),
+      );
+      await assert.rejects(acquireRunLock(runDir), (err: unknown) => (err as RunLockedError).state === 'contended');
+      assert.equal((await readRunLock(runDir))?.tag, stale.tag, 'the lock was left alone');
+    });
+
     it('exactly one of several processes racing for a dead lock wins', async () => {
       writeLock({ pid: deadPid() });
       const runner = new NodeProcessRunner({ tag });
       const at = Date.now() + 2500;
-      const outcomes = Array.from({ length: 3 }, () => {
+      const outcomes = Array.from({ length: 4 }, () => {
         const lines: string[] = [];
         const done = runner.run(
           {
