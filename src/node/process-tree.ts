@@ -171,19 +171,6 @@ export async function forceKillTree(
   return termination.done;
 }
 
-/** Resolves `true` once no member of the tree is left, `false` after `timeoutMs`. */
-export async function waitForTreeGone(
-  target: number | TreeTarget,
-  options: { timeoutMs?: number; pollMs?: number } = {},
-): Promise<boolean> {
-  const deadline = Date.now() + (options.timeoutMs ?? 5000);
-  for (;;) {
-    if ((await listTree(target)).length === 0) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((r) => setTimeout(r, options.pollMs ?? 50));
-  }
-}
-
 export type TerminationLevel = 'interrupt' | 'terminate' | 'kill';
 const LEVELS: readonly TerminationLevel[] = ['interrupt', 'terminate', 'kill'];
 const SIGNAL_OF: Record<TerminationLevel, KillSignal> = { interrupt: 'SIGINT', terminate: 'SIGTERM', kill: 'SIGKILL' };

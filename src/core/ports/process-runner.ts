@@ -13,7 +13,7 @@ export interface ProcessSpec {
   cwd: string;
   /** Added to (and overriding) the inherited environment. */
   env?: Readonly<Record<string, string>>;
-  /** Kill the tree (SIGTERM, then SIGKILL) after this long; the result says `timedOut`. */
+  /** Kill the tree (SIGTERM, then SIGKILL after `graceMs.terminate`) after this long; the result says `timedOut`. */
   timeoutMs?: number;
   /** Text written to stdin, which is then closed. stdin is closed immediately otherwise. */
   stdin?: string;
@@ -55,8 +55,10 @@ export interface RunOptions {
   /** Called once the child exists, with its pid (= its process-group id). */
   onSpawn?: (pid: number) => void;
   /**
-   * Aborting asks the process tree to stop: SIGINT, after `graceMs.interrupt` SIGTERM, after
-   * `graceMs.terminate` SIGKILL — always to the whole process group, grandchildren included.
+   * Aborting asks the process tree to stop: SIGINT, after `graceMs.interrupt` (default 7,500 ms) SIGTERM, after
+   * `graceMs.terminate` (default 2,500 ms) SIGKILL — always to the whole process group, grandchildren included
+   * (also those that left the group). `run()` resolves once the tree is gone. Aborting after the main process
+   * exited changes nothing (its result stands).
    */
   signal?: AbortSignal;
   graceMs?: { interrupt?: number; terminate?: number };

@@ -241,6 +241,26 @@ describe('NodeProcessRunner (real processes)', function () {
       assert.ok(result.spawnError);
     });
 
+    it('rejects with the error of a throwing onLine callback, after the process is done', async () => {
+      let pid = 0;
+      await assert.rejects(
+        runner.run(
+          { script: 'echo one; sleep 300 & echo two', cwd: dir },
+          {
+            onSpawn: (p) => {
+              pid = p;
+              janitor.group(p);
+            },
+            onLine: () => {
+              throw new Error('consumer bug');
+            },
+          },
+        ),
+        /consumer bug/,
+      );
+      assert.deepEqual(survivors({ pgid: pid, tag }), []);
+    });
+
     it('rejects a spec with both or neither of script/argv (a programming error)', async () => {
       await assert.rejects(runner.run({ cwd: dir }), TypeError);
       await assert.rejects(runner.run({ cwd: dir, script: 'true', argv: ['true'] }), TypeError);
