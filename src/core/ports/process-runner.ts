@@ -13,7 +13,7 @@ export interface ProcessSpec {
   cwd: string;
   /** Added to (and overriding) the inherited environment. */
   env?: Readonly<Record<string, string>>;
-  /** Kill the tree (SIGTERM, then SIGKILL) after this long; the result says `timedOut`. */
+  /** Kill the tree (SIGTERM, then SIGKILL after `graceMs.terminate`) after this long; the result says `timedOut`. */
   timeoutMs?: number;
   /** Text written to stdin, which is then closed. stdin is closed immediately otherwise. */
   stdin?: string;
@@ -25,6 +25,11 @@ export interface OutputLine {
   text: string;
   /** Milliseconds since the epoch when the line was read. */
   ts: number;
+  /**
+   * The line was longer than the runner's cap (64 Ki UTF-16 code units) and was cut: this piece is followed
+   * directly, with no line break, by the next line of the same stream.
+   */
+  continues?: boolean;
 }
 
 export interface ProcessResult {
@@ -36,6 +41,13 @@ export interface ProcessResult {
   durationMs: number;
   /** The spawn itself failed (program not found, cwd missing…): the message; exitCode is then 127 or 126. */
   spawnError?: string;
+  /**
+   * Processes of the tree still running after the main process exited (background jobs, daemons), which the
+   * runner then stopped (SIGTERM, SIGKILL after the terminate grace): a step's processes never outlive it.
+   */
+  leftovers?: number;
+  /** Pids that were still alive after SIGKILL and a settle period (uninterruptible I/O, another user). */
+  survivors?: number[];
 }
 
 export interface RunOptions {
@@ -43,8 +55,10 @@ export interface RunOptions {
   /** Called once the child exists, with its pid (= its process-group id). */
   onSpawn?: (pid: number) => void;
   /**
-   * Aborting asks the process tree to stop: SIGINT, after `graceMs.interrupt` SIGTERM, after
-   * `graceMs.terminate` SIGKILL — always to the whole process group, grandchildren included.
+   * Aborting asks the process tree to stop: SIGINT, after `graceMs.interrupt` (default 7,500 ms) SIGTERM, after
+   * `graceMs.terminate` (default 2,500 ms) SIGKILL — always to the whole process group, grandchildren included
+   * (also those that left the group). `run()` resolves once the tree is gone. Aborting after the main process
+   * exited changes nothing (its result stands).
    */
   signal?: AbortSignal;
   graceMs?: { interrupt?: number; terminate?: number };
