@@ -3,7 +3,9 @@
  * exit codes the process runner reports, never from the model. Retry happens here, at one layer:
  * a step's own `retry` policy, or (for `implement` steps) the fix-and-retry rounds.
  */
+import type { FailureInput } from '../gates/classify-failure';
 import type { Diagnostic } from '../gates/diagnostic';
+import { cleanLine } from '../gates/matcher-session';
 import type { AgentPort, AgentResult } from '../ports/agent';
 import type { Clock } from '../ports/clock';
 import type { OutputLine, ProcessRunner } from '../ports/process-runner';
@@ -14,20 +16,14 @@ import type { AgentStep, IfStep, ImplementStep, LevelStep, ParallelStep, PlanSte
 import { backoffDelay, NO_RETRY } from './retry-policy';
 import { Semaphore } from './semaphore';
 
-/** Turning raw output into evidence: problem matchers, failure classes, failing test names. */
+/** Turning raw output into evidence: problem matchers, failing test names, failure classes. */
 export interface GateToolkit {
-  startDiagnostics(command: string): { push(line: string): void; end(): Diagnostic[] };
-  stripAnsi(text: string): string;
-  classifyFailure(input: {
-    levelName?: string;
-    command: string;
-    exitCode: number | null;
-    timedOut: boolean;
-    signal: string | null;
-    diagnostics: Diagnostic[];
-    outputTail: string[];
-  }): FailureClass;
-  failingTests(diagnostics: Diagnostic[], outputTail: string[]): string[];
+  /** Starts reading one command's output (lines as they arrive). */
+  startSession(command: string): {
+    push(line: OutputLine): void;
+    end(): { diagnostics: Diagnostic[]; failingTests: string[] };
+  };
+  classify(input: FailureInput): FailureClass;
 }
 
 /** A hook action: a shell script (values as environment variables) or a slash command for the agent. */
@@ -385,10 +381,9 @@ export class Engine {
   private async runShell(step: ShellStep, attempt: number, signal: AbortSignal): Promise<LeafOutcome> {
     const evidence = await this.runCommand(step.id, attempt, step.name, step.script, step.env, step.timeoutMs, signal);
     if (evidence.exitCode === 0) return { status: 'passed', evidence: [evidence] };
-    const failureClass = this.classify(undefined, evidence);
-    const failingTests = this.deps.gates.failingTests(evidence.diagnostics, evidence.outputTail);
+    const failureClass = this.classify(undefined, undefined, evidence);
     evidence.failureClass = failureClass;
-    if (failingTests.length) evidence.failingTests = failingTests;
+    const failingTests = evidence.failingTests ?? [];
     return { status: 'failed', evidence: [evidence], failureClass, failingTests, reason: exitReason(evidence) };
   }
 
@@ -401,10 +396,9 @@ export class Engine {
       const ev = await this.runCommand(step.id, attempt, label, gate.command, {}, step.timeoutMs, signal, i);
       evidence.push(ev);
       if (ev.exitCode !== 0) {
-        const failureClass = this.classify(step.levelName, ev);
-        const failingTests = this.deps.gates.failingTests(ev.diagnostics, ev.outputTail);
+        const failureClass = this.classify(step.levelName, step.level, ev);
         ev.failureClass = failureClass;
-        if (failingTests.length) ev.failingTests = failingTests;
+        const failingTests = ev.failingTests ?? [];
         return {
           status: signal.aborted ? 'cancelled' : 'failed',
           evidence,
@@ -418,15 +412,18 @@ export class Engine {
     return { status: 'passed', evidence };
   }
 
-  private classify(levelName: string | undefined, ev: CommandEvidence): FailureClass {
-    return this.deps.gates.classifyFailure({
+  private classify(levelName: string | undefined, levelNumber: number | undefined, ev: CommandEvidence): FailureClass {
+    return this.deps.gates.classify({
       ...(levelName ? { levelName } : {}),
+      ...(levelNumber !== undefined ? { levelNumber } : {}),
       command: ev.command,
       exitCode: ev.exitCode,
       timedOut: ev.timedOut ?? false,
       signal: ev.signal ?? null,
+      ...(ev.spawnError ? { spawnError: ev.spawnError } : {}),
       diagnostics: ev.diagnostics,
-      outputTail: ev.outputTail,
+      failedTests: (ev.failingTests ?? []).map((id) => ({ id, source: 'gate' })),
+      outputTail: ev.outputTail.join('\n'),
     });
   }
 
@@ -442,13 +439,13 @@ export class Engine {
   ): Promise<CommandEvidence> {
     const { gates, journal, events, runner } = this.deps;
     const log = await journal.openLog(index === 0 ? stepId : `${stepId}.${index}`, attempt, label);
-    const parser = gates.startDiagnostics(script);
+    const session = gates.startSession(script);
     const tailSize = this.deps.settings.outputTailLines;
     const tail: string[] = [];
     const onLine = (line: OutputLine): void => {
       log.write(line);
-      const clean = gates.stripAnsi(line.text);
-      parser.push(clean);
+      session.push(line);
+      const clean = cleanLine(line.text);
       tail.push(clean);
       if (tail.length > tailSize) tail.shift();
       events.emit('output', { stepId, attempt, line });
@@ -461,15 +458,18 @@ export class Engine {
     );
     await log.close();
     if (result.spawnError) tail.push(result.spawnError);
+    const parsed = session.end();
     return {
       command: script,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(result.timedOut ? { timedOut: true } : {}),
+      ...(result.spawnError ? { spawnError: result.spawnError } : {}),
       durationMs: result.durationMs,
       logFile: log.path,
       outputTail: tail,
-      diagnostics: parser.end(),
+      diagnostics: parsed.diagnostics,
+      ...(parsed.failingTests.length > 0 ? { failingTests: parsed.failingTests } : {}),
     };
   }
 

@@ -29,6 +29,8 @@ export interface CommandEvidence {
   exitCode: number | null;
   signal?: string | null;
   timedOut?: boolean;
+  /** The process could not be started (program or working directory missing). */
+  spawnError?: string;
   durationMs: number;
   /** Project-relative path of the full log. */
   logFile?: string;
