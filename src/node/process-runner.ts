@@ -44,6 +44,8 @@ export interface NodeProcessRunnerOptions {
 }
 
 const TAG_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+/** With `keepBackground`, output still open this long after the main process exited means background work. */
+const BACKGROUND_SETTLE_MS = 250;
 
 /**
  * Process groups of runs not yet finished. Our children lead their own sessions, so nothing else stops them
@@ -128,6 +130,8 @@ class RunningProcess {
   private leftoversOnly = false;
   private timeoutTimer: NodeJS.Timeout | undefined;
   private drainTimer: NodeJS.Timeout | undefined;
+  private detachTimer: NodeJS.Timeout | undefined;
+  private detached = false;
   private callbackError: unknown;
   private readonly onAbort = () => this.cancel();
   private readonly splitters: LineSplitter[] = [];
@@ -253,12 +257,43 @@ class RunningProcess {
     this.leaderEndedAt = performance.now();
     clearTimeout(this.timeoutTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
-    if (!this.termination) {
+    if (this.spec.keepBackground && !this.termination) {
+      // Whatever still holds the pipes a moment after the leader exited was left running on purpose.
+      this.detachTimer = setTimeout(() => this.detach(), BACKGROUND_SETTLE_MS);
+    } else if (!this.termination) {
       // Stop whatever the step left running. On an empty tree this is one listing and done.
       this.leftoversOnly = true;
       this.terminate().raise('terminate');
     }
     this.check();
+  }
+
+  /** `keepBackground`: deliver the result now; the background keeps streaming until `stop()`. */
+  private detach(): void {
+    if (this.finished || this.openStreams === 0 || !this.leader) return;
+    this.detached = true;
+    const closed = new Promise<void>((resolve) => {
+      this.onStreamsClosed = resolve;
+    });
+    const stop = async (): Promise<void> => {
+      this.terminate().raise('terminate');
+      await this.termination!.done;
+      await closed;
+      if (this.child.pid !== undefined) unfinishedGroups.delete(this.child.pid);
+    };
+    try {
+      this.options.onBackground?.({ stop });
+    } catch (err) {
+      this.callbackError ??= err;
+    }
+    this.complete({
+      exitCode: this.leader.code,
+      signal: this.leader.signal,
+      timedOut: false,
+      cancelled: false,
+      durationMs: (this.leaderEndedAt ?? performance.now()) - this.started,
+      background: true,
+    });
   }
 
   private startDrainTimer(): void {
@@ -273,7 +308,10 @@ class RunningProcess {
     }, this.runnerOptions.streamDrainMs ?? 2000);
   }
 
+  private onStreamsClosed: (() => void) | undefined;
+
   private check(): void {
+    if (this.detached && this.openStreams === 0) this.onStreamsClosed?.();
     if (this.finished || !this.leader) return;
     if (this.termination && !this.terminationResult) return;
     if (this.openStreams > 0) return;
@@ -293,9 +331,11 @@ class RunningProcess {
   private complete(result: ProcessResult): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.child.pid !== undefined) unfinishedGroups.delete(this.child.pid);
+    // Background processes stay tracked (killed if we crash) until their stop().
+    if (this.child.pid !== undefined && !this.detached) unfinishedGroups.delete(this.child.pid);
     clearTimeout(this.timeoutTimer);
-    clearTimeout(this.drainTimer);
+    clearTimeout(this.detachTimer);
+    if (!this.detached) clearTimeout(this.drainTimer);
     this.options.signal?.removeEventListener('abort', this.onAbort);
     if (this.callbackError !== undefined) this.reject(this.callbackError);
     else this.resolve(result);

@@ -387,26 +387,44 @@ export class Engine {
     return { status: 'failed', evidence: [evidence], failureClass, failingTests, reason: exitReason(evidence) };
   }
 
-  /** The level's commands in order; the first failure ends the level (later commands may depend on it). */
+  /**
+   * The level's commands in order; the first failure ends the level (later commands may depend on it).
+   * What a command leaves running (`server &`) stays up for the rest of the level, then is stopped.
+   */
   private async runLevel(step: LevelStep, attempt: number, signal: AbortSignal): Promise<LeafOutcome> {
     const evidence: CommandEvidence[] = [];
-    for (const [i, gate] of step.commands.entries()) {
-      if (signal.aborted) return { status: 'cancelled', evidence, reason: 'cancelled' };
-      const label = `${step.name} — command ${i + 1}`;
-      const ev = await this.runCommand(step.id, attempt, label, gate.command, {}, step.timeoutMs, signal, i);
-      evidence.push(ev);
-      if (ev.exitCode !== 0) {
-        const failureClass = this.classify(step.levelName, step.level, ev);
-        ev.failureClass = failureClass;
-        const failingTests = ev.failingTests ?? [];
-        return {
-          status: signal.aborted ? 'cancelled' : 'failed',
-          evidence,
-          failureClass,
-          failingTests,
-          reason: `${exitReason(ev)}: ${gate.command}`,
-        };
+    const background: Array<() => Promise<void>> = [];
+    try {
+      for (const [i, gate] of step.commands.entries()) {
+        if (signal.aborted) return { status: 'cancelled', evidence, reason: 'cancelled' };
+        const label = `${step.name} — command ${i + 1}`;
+        const ev = await this.runCommand(
+          step.id,
+          attempt,
+          label,
+          gate.command,
+          {},
+          step.timeoutMs,
+          signal,
+          i,
+          background,
+        );
+        evidence.push(ev);
+        if (ev.exitCode !== 0) {
+          const failureClass = this.classify(step.levelName, step.level, ev);
+          ev.failureClass = failureClass;
+          const failingTests = ev.failingTests ?? [];
+          return {
+            status: signal.aborted ? 'cancelled' : 'failed',
+            evidence,
+            failureClass,
+            failingTests,
+            reason: `${exitReason(ev)}: ${gate.command}`,
+          };
+        }
       }
+    } finally {
+      for (const stop of background.reverse()) await stop().catch(() => undefined);
     }
     if (step.commands.length === 0) return { status: 'skipped', evidence, reason: 'level has no commands' };
     return { status: 'passed', evidence };
@@ -436,6 +454,7 @@ export class Engine {
     timeoutMs: number | undefined,
     signal: AbortSignal,
     index = 0,
+    background?: Array<() => Promise<void>>,
   ): Promise<CommandEvidence> {
     const { gates, journal, events, runner } = this.deps;
     const log = await journal.openLog(index === 0 ? stepId : `${stepId}.${index}`, attempt, label);
@@ -450,13 +469,35 @@ export class Engine {
       if (tail.length > tailSize) tail.shift();
       events.emit('output', { stepId, attempt, line });
     };
+    let keptRunning = false;
     const result = await this.slots.use(signal, () =>
       runner.run(
-        { script, cwd: this.deps.root, env: { ...this.deps.env, ...env }, ...(timeoutMs ? { timeoutMs } : {}) },
-        { signal, onLine },
+        {
+          script,
+          cwd: this.deps.root,
+          env: { ...this.deps.env, ...env },
+          ...(timeoutMs ? { timeoutMs } : {}),
+          ...(background ? { keepBackground: true } : {}),
+        },
+        {
+          signal,
+          onLine,
+          ...(background
+            ? {
+                onBackground: (bg) => {
+                  keptRunning = true;
+                  // The log stays open: the background process keeps writing to it until the level ends.
+                  background.push(async () => {
+                    await bg.stop();
+                    await log.close();
+                  });
+                },
+              }
+            : {}),
+        },
       ),
     );
-    await log.close();
+    if (!keptRunning) await log.close();
     if (result.spawnError) tail.push(result.spawnError);
     const parsed = session.end();
     return {

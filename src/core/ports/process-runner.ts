@@ -17,6 +17,18 @@ export interface ProcessSpec {
   timeoutMs?: number;
   /** Text written to stdin, which is then closed. stdin is closed immediately otherwise. */
   stdin?: string;
+  /**
+   * Keep what the command leaves running (`server &`) after it exits, instead of stopping it then: the result
+   * is delivered when the main process exits, output keeps flowing to `onLine`, and `onBackground` receives
+   * a `stop()` for the caller to end it later (a PRP level starts a server in one command, curls it in the next).
+   */
+  keepBackground?: boolean;
+}
+
+/** Processes a command left running (see `ProcessSpec.keepBackground`). */
+export interface BackgroundProcesses {
+  /** Stops them (SIGTERM → grace → SIGKILL to the whole tree) and resolves once their output is closed. */
+  stop(): Promise<void>;
 }
 
 export interface OutputLine {
@@ -46,6 +58,8 @@ export interface ProcessResult {
    * runner then stopped (SIGTERM, SIGKILL after the terminate grace): a step's processes never outlive it.
    */
   leftovers?: number;
+  /** With `keepBackground`: the command left processes running (handed to `onBackground`). */
+  background?: boolean;
   /** Pids that were still alive after SIGKILL and a settle period (uninterruptible I/O, another user). */
   survivors?: number[];
 }
@@ -62,6 +76,8 @@ export interface RunOptions {
    */
   signal?: AbortSignal;
   graceMs?: { interrupt?: number; terminate?: number };
+  /** With `keepBackground`: called (before the result resolves) when the command left processes running. */
+  onBackground?: (background: BackgroundProcesses) => void;
 }
 
 export interface ProcessRunner {
