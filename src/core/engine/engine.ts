@@ -185,8 +185,14 @@ export class Engine {
     return n;
   }
 
-  private async started(step: PlanStep, attempt: number): Promise<void> {
-    const event = { type: 'step-started' as const, ts: this.deps.clock.now(), stepId: step.id, attempt };
+  private async started(step: PlanStep, attempt: number, dynamic = false): Promise<void> {
+    const event = {
+      type: 'step-started' as const,
+      ts: this.deps.clock.now(),
+      stepId: step.id,
+      attempt,
+      ...(dynamic ? { name: step.name, kind: step.kind } : {}),
+    };
     await this.append(event, true);
     this.deps.events.emit('stepStart', { ...event, name: step.name, kind: step.kind });
   }
@@ -295,7 +301,7 @@ export class Engine {
     };
     const fixAttempt = this.nextAttempt(fixStep.id);
     const startedAt = this.deps.clock.now();
-    await this.started(fixStep, fixAttempt);
+    await this.started(fixStep, fixAttempt, true);
     const outcome = await this.runAgent(fixStep, fixAttempt, signal, feedback);
     await this.finished(fixStep, fixAttempt, startedAt, outcome);
     if (outcome.status === 'parked')

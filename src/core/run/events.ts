@@ -72,6 +72,9 @@ export interface StepStartedEvent extends Base {
   type: 'step-started';
   stepId: string;
   attempt: number;
+  /** For steps created while running (fix commands), which the plan does not name. */
+  name?: string;
+  kind?: PlanStep['kind'];
 }
 
 export interface StepFinishedEvent extends Base {
