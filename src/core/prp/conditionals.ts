@@ -244,7 +244,7 @@ function analyse(
           problems.push(
             problem(file, lineNo, d.column, RULE_CONDITIONAL_UNBALANCED, `${name} without a matching IF above it`),
           );
-          if (d.expression && d.expression.text) condition(d.expression, false);
+          if (d.expression?.text) condition(d.expression, false);
           break;
         }
         if (top.sawElse) {

@@ -121,10 +121,10 @@ function containerPrefix(t: string, stopAfter: number): Prefix {
     let width = 0;
     if (c === '>') width = 1;
     else if ((c === '-' || c === '*' || c === '+') && (i + 1 === t.length || t[i + 1] === ' ' || t[i + 1] === '\t')) {
-      if (c === '-' && i >= (dashTail ??= thematicTail(t, '-')))
-        return { markers, list, indent, contentStart: i, thematicBreak: true };
-      if (c === '*' && i >= (starTail ??= thematicTail(t, '*')))
-        return { markers, list, indent, contentStart: i, thematicBreak: true };
+      if (c === '-') dashTail ??= thematicTail(t, '-');
+      if (c === '*') starTail ??= thematicTail(t, '*');
+      const tail = c === '-' ? dashTail! : c === '*' ? starTail! : Number.POSITIVE_INFINITY;
+      if (i >= tail) return { markers, list, indent, contentStart: i, thematicBreak: true };
       width = 1;
     } else if (c !== undefined && c >= '0' && c <= '9') {
       width = ORDERED_MARKER.exec(t.slice(i, i + 11))?.[0].length ?? 0;
