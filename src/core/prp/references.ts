@@ -157,7 +157,7 @@ const PATH_LIKE = /^[\w@.~-][\w@./~+-]*\.[\w]+$|^[\w@.~-]+\/[\w@./~+-]*$/;
 /** A markdown list item that names a reference: `file: src/x.ts`, `` `src/x.ts` - why ``, `[docs](https://…) - why`. */
 function referenceFromListItem(item: ListItem, source: Source): ContextReference | undefined {
   const para = item.children[0];
-  if (!para || para.type !== 'paragraph') return undefined;
+  if (para?.type !== 'paragraph') return undefined;
   const first = para.children[0];
   if (!first) return undefined;
   const pos = { line: first.position!.start.line, column: first.position!.start.column };

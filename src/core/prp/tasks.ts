@@ -114,7 +114,7 @@ export function storyTasks(nodes: RootContent[], source: Source, nextId: () => s
     if (node.type === 'list' && task) {
       for (const item of (node as List).children) {
         const para = item.children[0];
-        if (!para || para.type !== 'paragraph') continue;
+        if (para?.type !== 'paragraph') continue;
         const text = plainText(para);
         const line = item.position!.start.line;
         const validate = /^VALIDATE\s*:\s*/i.exec(text);
