@@ -6,6 +6,7 @@
 import type { Code, Heading, Paragraph, RootContent } from 'mdast';
 import { findHiddenChars } from '../text';
 import { splitShellCommands } from './commands';
+import { walk } from './markdown';
 import type { Field, GateCommand, HiddenCharacter, PrpSection, ValidationLevel } from './model';
 import { plainText, type Source } from './source';
 
@@ -91,14 +92,23 @@ export function extractLevels(
     }
     const target = current ?? (levels.length === 0 ? loose : undefined);
     if (!target) continue;
-    if (node.type === 'code' && SHELL_LANGS.has((node.lang ?? '').toLowerCase())) {
-      const { commands, expectations } = commandsOf(node, source);
-      target.commands.push(...commands);
-      target.expectations.push(...expectations);
-    } else if (node.type === 'paragraph') {
-      const e = expectationOf(node);
-      if (e) target.expectations.push(e);
-    }
+    // Fences may sit inside list items ("1. Run the linter:" + an indented fence).
+    walk(node, (n) => {
+      if (n.type === 'code') {
+        if (SHELL_LANGS.has((n.lang ?? '').toLowerCase())) {
+          const { commands, expectations } = commandsOf(n, source);
+          target.commands.push(...commands);
+          target.expectations.push(...expectations);
+        }
+        return false;
+      }
+      if (n.type === 'paragraph') {
+        const e = expectationOf(n);
+        if (e) target.expectations.push(e);
+        return false;
+      }
+      return undefined;
+    });
   }
   if (levels.length === 0 && loose.commands.length > 0 && sectionForFallback) return [loose];
   return levels;

@@ -47,7 +47,9 @@ function defaultFacts(): ProjectFacts {
 }
 
 /** Parses PRP markdown text. `file` is the project-relative path used in problems. */
-export function parsePrp(text: string, file: string, options: ParsePrpOptions = {}): ReadResult<Prp> {
+export function parsePrp(input: string, file: string, options: ParsePrpOptions = {}): ReadResult<Prp> {
+  // Editors do not count a byte-order mark as a column; neither do we (decodeUtf8 already drops it).
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const facts = options.facts ?? defaultFacts();
   const resolved = resolveConditionals(text, file, facts);
   const plan = planMarkdown(resolved.text);
