@@ -75,6 +75,8 @@ interface Prefix {
   markers: number;
   /** Whether one of the markers is a list marker. */
   list: boolean;
+  /** Offset in the line of the last marker (or of the content when there is none). */
+  lastMarker: number;
   /** Leading whitespace in columns (a tab counts 4). */
   indent: number;
   /** Offset in the line where the content starts. */
@@ -108,6 +110,7 @@ function containerPrefix(t: string, stopAfter: number): Prefix {
   let markers = 0;
   let indent = -1;
   let list = false;
+  let lastMarker = 0;
   let dashTail: number | undefined;
   let starTail: number | undefined;
   for (;;) {
@@ -124,20 +127,21 @@ function containerPrefix(t: string, stopAfter: number): Prefix {
       if (c === '-') dashTail ??= thematicTail(t, '-');
       if (c === '*') starTail ??= thematicTail(t, '*');
       const tail = c === '-' ? dashTail! : c === '*' ? starTail! : Number.POSITIVE_INFINITY;
-      if (i >= tail) return { markers, list, indent, contentStart: i, thematicBreak: true };
+      if (i >= tail) return { markers, list, lastMarker, indent, contentStart: i, thematicBreak: true };
       width = 1;
     } else if (c !== undefined && c >= '0' && c <= '9') {
       width = ORDERED_MARKER.exec(t.slice(i, i + 11))?.[0].length ?? 0;
     } else if (c === '_' && i >= thematicTail(t, '_')) {
-      return { markers, list, indent, contentStart: i, thematicBreak: true };
+      return { markers, list, lastMarker, indent, contentStart: i, thematicBreak: true };
     }
     if (width === 0) break;
     if (c !== '>') list = true;
     markers++;
-    if (markers > stopAfter) return { markers, list, indent, contentStart: i, overflowAt: i };
+    lastMarker = i;
+    if (markers > stopAfter) return { markers, list, lastMarker, indent, contentStart: i, overflowAt: i };
     i += width;
   }
-  return { markers, list, indent: Math.max(indent, 0), contentStart: i };
+  return { markers, list, lastMarker: markers > 0 ? lastMarker : i, indent: Math.max(indent, 0), contentStart: i };
 }
 
 function startsContainer(t: string): boolean {
@@ -150,7 +154,8 @@ function startsContainer(t: string): boolean {
 }
 
 /** Where the document can be cut into independently parsed chunks, and the definitions they share. */
-export function planMarkdown(text: string): MarkdownPlan {
+export function planMarkdown(text: string, options: { minChunkLength?: number } = {}): MarkdownPlan {
+  const minChunk = options.minChunkLength ?? MIN_CHUNK_LENGTH;
   const lines = scanLines(text);
   const cuts: number[] = [0];
   const definitions: string[] = [];
@@ -170,7 +175,7 @@ export function planMarkdown(text: string): MarkdownPlan {
       // The opening line of a column-0 fence.
       cut = true;
     }
-    if (cut && line.start - cuts[cuts.length - 1]! >= MIN_CHUNK_LENGTH) cuts.push(line.start);
+    if (cut && line.start - cuts[cuts.length - 1]! >= minChunk) cuts.push(line.start);
   }
   const chunks: MarkdownChunk[] = cuts.map((start, i) => ({ start, end: cuts[i + 1] ?? text.length }));
   return { lines, chunks, definitions };
@@ -199,7 +204,7 @@ export function prescanMarkdown(text: string, file: string, plan: MarkdownPlan =
         problem(
           file,
           lineNo,
-          (prefix.overflowAt ?? prefix.contentStart) + 1,
+          (prefix.overflowAt ?? prefix.lastMarker) + 1,
           RULE_MARKDOWN_TOO_COMPLEX,
           `lists and block quotes are nested more than ${MARKDOWN_LIMITS.maxNesting} deep; flatten this part of the document`,
         ),

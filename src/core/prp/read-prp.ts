@@ -9,7 +9,7 @@
 import type { List, ListItem, Nodes, RootContent } from 'mdast';
 import { type Problem, problem, type ReadResult } from '../problems';
 import { emptyTechStack, type ProjectFacts } from '../project/facts';
-import { decodeUtf8, describeCodePoint } from '../text';
+import { decodeUtf8, describeCodePoint, MAX_INPUT_BYTES } from '../text';
 import { PathEscapeError, type Workspace } from '../workspace';
 import { resolveConditionals } from './conditionals';
 import { extractLevels } from './levels';
@@ -50,6 +50,21 @@ function defaultFacts(): ProjectFacts {
 export function parsePrp(input: string, file: string, options: ParsePrpOptions = {}): ReadResult<Prp> {
   // Editors do not count a byte-order mark as a column; neither do we (decodeUtf8 already drops it).
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const bytes = utf8Length(text);
+  if (bytes > MAX_INPUT_BYTES) {
+    return {
+      value: undefined,
+      problems: [
+        problem(
+          file,
+          1,
+          1,
+          'file-too-large',
+          `file is ${bytes} bytes, over the ${MAX_INPUT_BYTES}-byte limit; split it`,
+        ),
+      ],
+    };
+  }
   const facts = options.facts ?? defaultFacts();
   const resolved = resolveConditionals(text, file, facts);
   const plan = planMarkdown(resolved.text);
@@ -201,6 +216,22 @@ export function hiddenProblem(
     `invisible character ${describeCodePoint(codePoint)} ${name} in ${where}: it can hide what really runs; delete it`,
     severity,
   );
+}
+
+/** UTF-8 length of a string without encoding it. */
+function utf8Length(text: string): number {
+  if (text.length * 3 <= MAX_INPUT_BYTES) return text.length; // cannot be over the cap
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
