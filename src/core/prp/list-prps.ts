@@ -78,7 +78,7 @@ export async function listPrps(workspace: Workspace): Promise<ReadResult<PrpList
   let start = top;
   if (topStat.type === 'symlink') {
     const target = await follow(top, PRPS_DIR);
-    if (!target || target.type !== 'directory') return { value: listing, problems };
+    if (target?.type !== 'directory') return { value: listing, problems };
     start = target.real;
   } else if (topStat.type !== 'directory') {
     return { value: listing, problems };

@@ -1,13 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { type Prp, parsePrp } from '../../../src/core/prp';
-
-const FIXTURES = path.join(__dirname, '../../fixtures/prp');
-
-export function fixture(name: string): string {
-  return readFileSync(path.join(FIXTURES, name), 'utf8');
-}
+import { fixture } from '../../support/fixtures';
 
 function read(name: string, text = fixture(name)): Prp {
   const r = parsePrp(text, `PRPs/${name}`);
