@@ -84,6 +84,7 @@ export async function listPrps(workspace: Workspace): Promise<ReadResult<PrpList
     return { value: listing, problems };
   }
 
+  const prpsReal = await fs.realPath(start).catch(() => start);
   const stack: Array<{ dir: string; rel: string; depth: number }> = [{ dir: start, rel: '', depth: 0 }];
   while (stack.length > 0) {
     const { dir, rel, depth } = stack.pop()!;
@@ -116,6 +117,8 @@ export async function listPrps(workspace: Workspace): Promise<ReadResult<PrpList
       if (type === 'symlink') {
         const followed = await follow(abs, projectRel);
         if (!followed) continue;
+        // A link to PRPs/ itself or one of its parents is a loop: it adds nothing but repeats.
+        if (followed.type === 'directory' && isInside(followed.real, prpsReal)) continue;
         type = followed.type;
         target = followed.real;
       }
