@@ -231,7 +231,7 @@ class RunningProcess {
       // The group (pid = pgid) covers the leader and whatever stayed in the group; the tag covers the rest.
       // The leader's pid alone is never a target: once reaped it may be reused by an unrelated process.
       this.termination = new TreeTermination(
-        { pgid, tag: this.spawnTag },
+        { pgid, tag: this.spawnTag, taggedByUs: true },
         {
           graceMs: {
             interrupt:

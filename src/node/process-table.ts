@@ -78,14 +78,14 @@ export function splitTags(value: string | undefined): string[] {
  * procfs is served from kernel memory, not disk: synchronous reads take microseconds and are several times
  * faster than going through the thread pool for hundreds of tiny files.
  */
-function readLinuxProcess(pid: number, withTags: boolean): ProcessInfo | undefined {
+function readLinuxProcess(pid: number, withTags: boolean, tagsFrom?: number): ProcessInfo | undefined {
   let info: ProcessInfo | undefined;
   try {
     info = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined; // exited between readdir and read
   }
-  if (info && withTags && !isExited(info)) {
+  if (info && withTags && !isExited(info) && !startedBefore(info, tagsFrom)) {
     try {
       info.tags = parseTags(readFileSync(`/proc/${pid}/environ`));
     } catch {
@@ -95,6 +95,32 @@ function readLinuxProcess(pid: number, withTags: boolean): ProcessInfo | undefin
   return info;
 }
 
+/** Whether `info` started (in clock ticks since boot) before `ticks`; false when either is unknown. */
+function startedBefore(info: ProcessInfo, ticks: number | undefined): boolean {
+  return ticks !== undefined && info.startTime !== undefined && Number(info.startTime) < ticks;
+}
+
+let ownStart: number | undefined | null = null;
+
+/**
+ * When this process started, in clock ticks since boot (Linux; `undefined` elsewhere). Every process it spawns,
+ * and their descendants, started at this tick or later.
+ */
+export function ownStartTime(): number | undefined {
+  if (ownStart === null) {
+    ownStart = undefined;
+    if (process.platform === 'linux') {
+      try {
+        const start = parseProcStat(readFileSync('/proc/self/stat', 'utf8'))?.startTime;
+        if (start !== undefined && /^\d+$/.test(start)) ownStart = Number(start);
+      } catch {
+        // no procfs
+      }
+    }
+  }
+  return ownStart;
+}
+
 /** One process, or `undefined` when it does not exist. */
 export async function readProcess(pid: number): Promise<ProcessInfo | undefined> {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
@@ -102,13 +128,17 @@ export async function readProcess(pid: number): Promise<ProcessInfo | undefined>
   return (await readProcessTable()).find((p) => p.pid === pid);
 }
 
-/** All processes. With `tags`, also reads each process's tags (Linux). */
-export async function readProcessTable(options: { tags?: boolean } = {}): Promise<ProcessInfo[]> {
+/**
+ * All processes. With `tags`, also reads each process's tags (Linux) — only of processes started at tick
+ * `tagsFrom` or later when it is given (a process older than the tagger cannot carry its tags, and reading every
+ * process's environment is most of the cost of a listing).
+ */
+export async function readProcessTable(options: { tags?: boolean; tagsFrom?: number } = {}): Promise<ProcessInfo[]> {
   if (process.platform === 'linux') {
     const out: ProcessInfo[] = [];
     for (const name of readdirSync('/proc')) {
       if (!/^\d+$/.test(name)) continue;
-      const info = readLinuxProcess(Number(name), options.tags ?? false);
+      const info = readLinuxProcess(Number(name), options.tags ?? false, options.tagsFrom);
       if (info) out.push(info);
     }
     return out;

@@ -12,7 +12,7 @@
  * process group cannot be found; processes of another user cannot be signalled (EPERM) unless we are root;
  * an uninterruptible process (`D` state) dies only when its I/O returns. Tags are Linux-only.
  */
-import { isExited, type ProcessInfo, readProcessTable } from './process-table';
+import { isExited, ownStartTime, type ProcessInfo, readProcessTable } from './process-table';
 
 /** What to kill: a process and its descendants, a process group, processes tagged in their environment. */
 export interface TreeTarget {
@@ -21,6 +21,12 @@ export interface TreeTarget {
   pgid?: number;
   /** Processes whose `CONTEXT_FORGE_PROCESS_TAGS` contains this tag (Linux). */
   tag?: string;
+  /**
+   * The tag was given only to processes this process spawned (and so to their descendants): processes older
+   * than this one cannot carry it, and their environments are not read. Not for a tag from another process
+   * (`stop --force`, a lock takeover).
+   */
+  taggedByUs?: boolean;
 }
 
 export type KillSignal = 'SIGINT' | 'SIGTERM' | 'SIGKILL' | 'SIGHUP' | 'SIGQUIT';
@@ -116,7 +122,8 @@ async function snapshot(
 ): Promise<{ members: ProcessInfo[]; ownGroup: number | undefined }> {
   let table: ProcessInfo[];
   try {
-    table = await readProcessTable({ tags: target.tag !== undefined });
+    const tagsFrom = target.taggedByUs ? ownStartTime() : undefined;
+    table = await readProcessTable({ tags: target.tag !== undefined, ...(tagsFrom !== undefined ? { tagsFrom } : {}) });
   } catch {
     // No process table (`ps` missing or failing): fall back to what the kernel tells about the group alone.
     const groupAlive = validPid(target.pgid) && send(-target.pgid, 0);
