@@ -1,0 +1,355 @@
+/**
+ * The agent runtime: the `AgentPort` the engine's `agent` and `implement` steps call, over the `ModelClient` port.
+ *
+ * For each request it finds the slash command, builds (or continues) the step's conversation, checks the
+ * context budget, runs the tool-use loop with the step's tools behind the permission policy, and reports usage
+ * and cost. What it never does: report gate results. The harness runs the gates; the agent's final text is
+ * informational only (`observer.onMessage`).
+ *
+ * Conversations are kept per step: the next round of an `implement` step (same step, same command, the next
+ * attempt) continues the conversation with the harness's evidence as the next user turn, so the prompt cache
+ * keeps working across rounds. Anything else starts a fresh conversation.
+ *
+ * Commands with harness behaviour:
+ * - `/prp-execute <prp>`: the PRP is read-only for the agent during the run (a per-run protected path of the
+ *   policy, for tools and shell commands alike) — it cannot weaken the gates that judge its work.
+ * - `/prp-create <feature>`: after the agent stops, `PRPs/<slug>.md` must exist and pass lint; findings go back
+ *   to the agent for at most `lintRounds` rounds, then the step fails.
+ * - `/context-refresh [--full]`: the project snapshot is taken again before the agent runs.
+ * - `/context-verify`: deterministic (no model) when `verify` is configured: paths and commands of the context
+ *   files are checked and reported with positions.
+ */
+import type { OrchestrationSettings } from '../config/settings';
+import type { RunMode, SessionApprovals } from '../policy/enforce';
+import type { PermissionPolicy } from '../policy/policy';
+import type { AgentPort, AgentRequest, AgentResult } from '../ports/agent';
+import type { ApprovalsPort } from '../ports/approvals';
+import type { Clock } from '../ports/clock';
+import type { ModelClient } from '../ports/model-client';
+import type { ProcessRunner } from '../ports/process-runner';
+import { formatProblem, type Problem } from '../problems';
+import type { Workspace } from '../workspace';
+import { type LoopObserver, type LoopOutcome, runAgentLoop } from './agent-loop';
+import {
+  CommandCatalog,
+  expandTask,
+  gatherContext,
+  PRP_CREATE,
+  PRP_EXECUTE,
+  positionalsOf,
+  type TaskContext,
+} from './command-task';
+import { type BudgetLimits, checkBudget, estimateContext } from './context/budget';
+import type { ContextManager } from './context/context-manager';
+import { renderSnapshot } from './context/snapshot';
+import { verifyContext } from './context/verify';
+import { Conversation } from './conversation';
+import type { PriceTable } from './cost';
+import type { ModelRetryPolicy } from './model-retry';
+import { CONTINUE_TURN, feedbackTurn, harnessNote, lintTurn, renderContextBlock, SYSTEM_PROMPT } from './prompt';
+import { AGENT_TOOLS } from './tools/agent-tools';
+import type { AgentTool, ToolLimits } from './tools/tool';
+import { type ToolCallRecord, ToolExecutor } from './tools/tool-executor';
+import { UsageMeter } from './usage-meter';
+
+/** Lints a PRP (project-relative path); errors block, warnings are reported. The colleague's `lint` fits here. */
+export type PrpLinter = (prp: string, signal?: AbortSignal) => Promise<Problem[]>;
+
+/** Progress for hosts (CLI lines, VS Code panel) and tests. Display only: nothing here feeds a decision. */
+export interface AgentObserver {
+  onText?(stepId: string, text: string): void;
+  onTurn?(stepId: string, info: Parameters<NonNullable<LoopObserver['onTurn']>>[0]): void;
+  onRetry?(stepId: string, info: Parameters<NonNullable<LoopObserver['onRetry']>>[0]): void;
+  onToolCall?(stepId: string, record: ToolCallRecord): void;
+  /** The agent's final text of a round (informational: it never decides a gate). */
+  onMessage?(stepId: string, text: string): void;
+  onWarning?(stepId: string, message: string): void;
+}
+
+export interface AgentRuntimeOptions {
+  workspace: Workspace;
+  runner: ProcessRunner;
+  clock: Clock;
+  policy: PermissionPolicy;
+  approvals?: ApprovalsPort;
+  /** `interactive`: a human can be asked. `yes` never approves the agent's asks (see `settle`). */
+  mode: RunMode;
+  session?: SessionApprovals;
+  /** The model client, or one per conversation (record/replay keep a cassette per step). */
+  client: ModelClient | ((conversationKey: string) => ModelClient);
+  model: string;
+  /** The model was chosen explicitly (flag or setting): it wins over a command's frontmatter `model:`. */
+  modelExplicit?: boolean;
+  maxTokens: number;
+  temperature?: number;
+  /** Model turns per round (default 40). */
+  maxTurns?: number;
+  settings?: Pick<OrchestrationSettings, 'defaultTemplate'>;
+  context?: ContextManager;
+  lint?: PrpLinter;
+  /** Lint fix rounds of `/prp-create` (default 3). */
+  lintRounds?: number;
+  budget?: BudgetLimits;
+  prices?: PriceTable;
+  retryPolicy?: Partial<ModelRetryPolicy>;
+  toolLimits?: Partial<ToolLimits>;
+  /** Makes `/context-verify` deterministic (no model); `pathDirs` is PATH split. */
+  verify?: { pathDirs: readonly string[] };
+  tools?: readonly AgentTool<unknown>[];
+  observer?: AgentObserver;
+}
+
+export const DEFAULT_MAX_TURNS = 40;
+export const DEFAULT_LINT_ROUNDS = 3;
+
+interface Session {
+  conversation: Conversation;
+  executor: ToolExecutor;
+  client: ModelClient;
+  task: TaskContext;
+}
+
+export class AgentRuntime implements AgentPort {
+  private readonly sessions = new Map<string, Session>();
+  private readonly catalog: CommandCatalog;
+
+  constructor(private readonly options: AgentRuntimeOptions) {
+    this.catalog = new CommandCatalog(options.workspace);
+  }
+
+  async run(request: AgentRequest): Promise<AgentResult> {
+    const { command } = request;
+    if (request.signal.aborted) return { status: 'failed', error: 'Cancelled.' };
+    if (command === 'context-verify' && this.options.verify) return this.verify(request);
+    const positionals = positionalsOf(request.argsText, request.args);
+    if (command === 'context-refresh' && this.options.context) {
+      await this.options.context.refresh({ full: positionals.includes('--full') });
+    }
+
+    const meter = new UsageMeter(this.options.prices);
+    const prepared = await this.prepare(request, positionals);
+    if ('error' in prepared) return { status: 'failed', error: prepared.error };
+    const session = prepared.session;
+    const conversation = session.conversation;
+    conversation.lastAttempt = request.attempt;
+
+    let outcome = await this.round(request, session, meter);
+    if (outcome.kind === 'done' && command === PRP_CREATE) {
+      outcome = await this.lintLoop(request, session, meter, outcome);
+    }
+    return this.result(outcome, meter, conversation.base.model);
+  }
+
+  /** The step's conversation: continued (next round of the same step) or new. */
+  private async prepare(
+    request: AgentRequest,
+    positionals: string[],
+  ): Promise<{ session: Session } | { error: string }> {
+    const identity = `${request.command}\u0000${request.argsText}`;
+    const existing = this.sessions.get(request.stepId);
+    if (
+      existing &&
+      existing.conversation.identity === identity &&
+      request.attempt === existing.conversation.lastAttempt + 1
+    ) {
+      const round = existing.conversation.rounds + 1;
+      const text = request.feedback?.trim() ? feedbackTurn(request.feedback, round) : CONTINUE_TURN;
+      existing.conversation.addUser([{ type: 'text', text }]);
+      return { session: existing };
+    }
+
+    const slash = await this.catalog.find(request.command);
+    if (!slash) {
+      return {
+        error: `no slash command /${request.command}: add .claude/commands/${request.command.replace(/:/g, '/')}.md (codex-context-forge init writes the standard ones)`,
+      };
+    }
+    const task = expandTask(slash, request.argsText, request.args);
+    const taskContext = await gatherContext(this.options.workspace, request.command, task.positionals, {
+      defaultTemplate: this.options.settings?.defaultTemplate ?? 'prp_base',
+      argsText: request.argsText,
+    });
+    if (request.command === PRP_EXECUTE && !taskContext.prp) {
+      return { error: `/prp-execute needs a PRP file under PRPs/ that exists; got "${positionals[0] ?? ''}"` };
+    }
+    if (request.command === PRP_CREATE && !taskContext.prpTarget) {
+      return { error: '/prp-create needs a feature name, e.g. /prp-create user-auth "login with email and password"' };
+    }
+    for (const w of [...task.warnings, ...taskContext.warnings]) this.options.observer?.onWarning?.(request.stepId, w);
+
+    const docs = [...taskContext.docs];
+    if (this.options.context) {
+      docs.push({ kind: 'snapshot', text: renderSnapshot(await this.options.context.snapshot()) });
+    }
+    const note = harnessNote(request.command, taskContext);
+    const taskText = note ? `${task.text}\n\n---\n${note}` : task.text;
+
+    const policy =
+      request.command === PRP_EXECUTE && taskContext.prp
+        ? this.options.policy.withReadOnlyPaths([
+            {
+              path: this.options.workspace.abs(taskContext.prp),
+              reason:
+                'it is the PRP being executed; its Validation Loop gates this work, so it cannot change during the run',
+            },
+          ])
+        : this.options.policy;
+    const executor = new ToolExecutor({
+      root: this.options.workspace.root,
+      fs: this.options.workspace.fs,
+      runner: this.options.runner,
+      policy,
+      ...(this.options.approvals ? { approvals: this.options.approvals } : {}),
+      mode: this.options.mode,
+      ...(this.options.session ? { session: this.options.session } : {}),
+      tools: this.options.tools ?? AGENT_TOOLS,
+      ...(this.options.toolLimits ? { limits: this.options.toolLimits } : {}),
+      context: `step ${request.stepId}: /${request.command}${request.argsText ? ` ${request.argsText}` : ''}`,
+      now: () => this.options.clock.now(),
+      onToolCall: (r) => this.options.observer?.onToolCall?.(request.stepId, r),
+    });
+    const tools = executor.definitions();
+    const contextBlock = renderContextBlock(docs);
+
+    const what = `/${request.command}${request.argsText ? ` ${request.argsText}` : ''}`;
+    const estimate = estimateContext([
+      { name: 'system prompt', text: SYSTEM_PROMPT },
+      { name: 'tool definitions', text: JSON.stringify(tools) },
+      ...docs.map((d) => ({ name: d.path ? `${d.kind} ${d.path}` : d.kind, text: d.text })),
+      { name: `command ${slash.file}`, text: taskText },
+    ]);
+    const verdict = checkBudget(estimate, what, this.options.budget ?? {});
+    if (!verdict.ok) return { error: verdict.message };
+    if (verdict.warning) this.options.observer?.onWarning?.(request.stepId, verdict.warning);
+
+    const model = (this.options.modelExplicit ? undefined : slash.model) ?? this.options.model;
+    const conversation = new Conversation(
+      request.stepId,
+      {
+        model,
+        maxTokens: this.options.maxTokens,
+        system: [{ type: 'text', text: SYSTEM_PROMPT, cache: {} }],
+        tools,
+        autoCache: {},
+        ...(this.options.temperature !== undefined ? { temperature: this.options.temperature } : {}),
+      },
+      identity,
+    );
+    conversation.addUser([
+      { type: 'text', text: contextBlock, cache: {} },
+      { type: 'text', text: taskText },
+    ]);
+    const client =
+      typeof this.options.client === 'function' ? this.options.client(request.stepId) : this.options.client;
+    const session: Session = { conversation, executor, client, task: taskContext };
+    this.sessions.set(request.stepId, session);
+    return { session };
+  }
+
+  private async round(request: AgentRequest, session: Session, meter: UsageMeter): Promise<LoopOutcome> {
+    const { observer } = this.options;
+    const stepId = request.stepId;
+    const outcome = await runAgentLoop(
+      session.conversation,
+      {
+        client: session.client,
+        clock: this.options.clock,
+        tools: session.executor,
+        meter,
+        maxTurns: this.options.maxTurns ?? DEFAULT_MAX_TURNS,
+        ...(this.options.retryPolicy ? { retryPolicy: this.options.retryPolicy } : {}),
+        observer: {
+          onText: (t) => {
+            request.onText?.(t);
+            observer?.onText?.(stepId, t);
+          },
+          onTurn: (info) => observer?.onTurn?.(stepId, info),
+          onRetry: (info) => observer?.onRetry?.(stepId, info),
+        },
+      },
+      request.signal,
+    );
+    session.conversation.rounds++;
+    if (outcome.kind === 'done' && outcome.text) observer?.onMessage?.(stepId, outcome.text);
+    return outcome;
+  }
+
+  /** `/prp-create`: the PRP must exist and pass lint; findings go back to the agent, a bounded number of times. */
+  private async lintLoop(
+    request: AgentRequest,
+    session: Session,
+    meter: UsageMeter,
+    first: LoopOutcome,
+  ): Promise<LoopOutcome> {
+    const target = session.task.prpTarget!;
+    const rounds = this.options.lintRounds ?? DEFAULT_LINT_ROUNDS;
+    let outcome = first;
+    for (let round = 1; ; round++) {
+      const findings = await this.lintFindings(target, request.signal);
+      for (const w of findings.warnings) this.options.observer?.onWarning?.(request.stepId, w);
+      if (findings.errors.length === 0) return outcome;
+      if (round > rounds) {
+        const shown = findings.errors.slice(0, 5).join('; ');
+        return {
+          kind: 'fail',
+          message: `${target} still fails lint after ${rounds} fix round${rounds === 1 ? '' : 's'} (${findings.errors.length} error${findings.errors.length === 1 ? '' : 's'}): ${shown}${findings.errors.length > 5 ? '; …' : ''}`,
+          turns: outcome.turns,
+        };
+      }
+      session.conversation.addUser([{ type: 'text', text: lintTurn(target, findings.errors, round, rounds) }]);
+      outcome = await this.round(request, session, meter);
+      if (outcome.kind !== 'done') return outcome;
+    }
+  }
+
+  private async lintFindings(target: string, signal: AbortSignal): Promise<{ errors: string[]; warnings: string[] }> {
+    const abs = this.options.workspace.abs(target);
+    if (!(await this.options.workspace.fs.stat(abs))) {
+      return { errors: [`${target} does not exist: write the PRP there with write_file`], warnings: [] };
+    }
+    if (!this.options.lint) return { errors: [], warnings: [] };
+    const problems = await this.options.lint(target, signal);
+    return {
+      errors: problems.filter((p) => p.severity === 'error').map(formatProblem),
+      warnings: problems.filter((p) => p.severity !== 'error').map(formatProblem),
+    };
+  }
+
+  /** `/context-verify` without a model: the deterministic check, reported with positions. */
+  private async verify(request: AgentRequest): Promise<AgentResult> {
+    const positionals = positionalsOf(request.argsText, request.args);
+    const files = positionals.filter((p) => !p.startsWith('-')).map((p) => p.replace(/^\.\//, ''));
+    const report = await verifyContext(this.options.workspace, {
+      pathDirs: this.options.verify!.pathDirs,
+      ...(files.length > 0 ? { files } : {}),
+    });
+    const errors = report.problems.filter((p) => p.severity === 'error');
+    const lines = report.problems.map(formatProblem);
+    const summary = `checked ${report.checked} references in ${report.files.length} files: ${errors.length} errors, ${report.problems.length - errors.length} warnings`;
+    this.options.observer?.onMessage?.(request.stepId, [...lines, summary].join('\n'));
+    if (errors.length === 0) return { status: 'completed' };
+    return {
+      status: 'failed',
+      error: `context is stale (${summary}): ${lines.slice(0, 5).join('; ')}${lines.length > 5 ? '; …' : ''}`,
+    };
+  }
+
+  private result(outcome: LoopOutcome, meter: UsageMeter, requestedModel: string): AgentResult {
+    const usage = meter.count > 0 ? meter.toUsage() : undefined;
+    const model = meter.model ?? requestedModel;
+    const base = { ...(usage ? { usage } : {}), model };
+    switch (outcome.kind) {
+      case 'done':
+        return { status: 'completed', ...base };
+      case 'park':
+        return { status: 'parked', parkedUntil: outcome.until, error: outcome.message, ...base };
+      case 'fail':
+        return { status: 'failed', error: outcome.message, ...base };
+    }
+  }
+
+  /** The conversation of a step (for tests and inspection). */
+  conversationOf(stepId: string): Conversation | undefined {
+    return this.sessions.get(stepId)?.conversation;
+  }
+}
