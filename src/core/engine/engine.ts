@@ -3,7 +3,9 @@
  * exit codes the process runner reports, never from the model. Retry happens here, at one layer:
  * a step's own `retry` policy, or (for `implement` steps) the fix-and-retry rounds.
  */
+import type { FailureInput } from '../gates/classify-failure';
 import type { Diagnostic } from '../gates/diagnostic';
+import { cleanLine } from '../gates/matcher-session';
 import type { AgentPort, AgentResult } from '../ports/agent';
 import type { Clock } from '../ports/clock';
 import type { OutputLine, ProcessRunner } from '../ports/process-runner';
@@ -14,20 +16,14 @@ import type { AgentStep, IfStep, ImplementStep, LevelStep, ParallelStep, PlanSte
 import { backoffDelay, NO_RETRY } from './retry-policy';
 import { Semaphore } from './semaphore';
 
-/** Turning raw output into evidence: problem matchers, failure classes, failing test names. */
+/** Turning raw output into evidence: problem matchers, failing test names, failure classes. */
 export interface GateToolkit {
-  startDiagnostics(command: string): { push(line: string): void; end(): Diagnostic[] };
-  stripAnsi(text: string): string;
-  classifyFailure(input: {
-    levelName?: string;
-    command: string;
-    exitCode: number | null;
-    timedOut: boolean;
-    signal: string | null;
-    diagnostics: Diagnostic[];
-    outputTail: string[];
-  }): FailureClass;
-  failingTests(diagnostics: Diagnostic[], outputTail: string[]): string[];
+  /** Starts reading one command's output (lines as they arrive). */
+  startSession(command: string): {
+    push(line: OutputLine): void;
+    end(): { diagnostics: Diagnostic[]; failingTests: string[] };
+  };
+  classify(input: FailureInput): FailureClass;
 }
 
 /** A hook action: a shell script (values as environment variables) or a slash command for the agent. */
@@ -189,8 +185,14 @@ export class Engine {
     return n;
   }
 
-  private async started(step: PlanStep, attempt: number): Promise<void> {
-    const event = { type: 'step-started' as const, ts: this.deps.clock.now(), stepId: step.id, attempt };
+  private async started(step: PlanStep, attempt: number, dynamic = false): Promise<void> {
+    const event = {
+      type: 'step-started' as const,
+      ts: this.deps.clock.now(),
+      stepId: step.id,
+      attempt,
+      ...(dynamic ? { name: step.name, kind: step.kind } : {}),
+    };
     await this.append(event, true);
     this.deps.events.emit('stepStart', { ...event, name: step.name, kind: step.kind });
   }
@@ -299,7 +301,7 @@ export class Engine {
     };
     const fixAttempt = this.nextAttempt(fixStep.id);
     const startedAt = this.deps.clock.now();
-    await this.started(fixStep, fixAttempt);
+    await this.started(fixStep, fixAttempt, true);
     const outcome = await this.runAgent(fixStep, fixAttempt, signal, feedback);
     await this.finished(fixStep, fixAttempt, startedAt, outcome);
     if (outcome.status === 'parked')
@@ -385,48 +387,67 @@ export class Engine {
   private async runShell(step: ShellStep, attempt: number, signal: AbortSignal): Promise<LeafOutcome> {
     const evidence = await this.runCommand(step.id, attempt, step.name, step.script, step.env, step.timeoutMs, signal);
     if (evidence.exitCode === 0) return { status: 'passed', evidence: [evidence] };
-    const failureClass = this.classify(undefined, evidence);
-    const failingTests = this.deps.gates.failingTests(evidence.diagnostics, evidence.outputTail);
+    const failureClass = this.classify(undefined, undefined, evidence);
     evidence.failureClass = failureClass;
-    if (failingTests.length) evidence.failingTests = failingTests;
+    const failingTests = evidence.failingTests ?? [];
     return { status: 'failed', evidence: [evidence], failureClass, failingTests, reason: exitReason(evidence) };
   }
 
-  /** The level's commands in order; the first failure ends the level (later commands may depend on it). */
+  /**
+   * The level's commands in order; the first failure ends the level (later commands may depend on it).
+   * What a command leaves running (`server &`) stays up for the rest of the level, then is stopped.
+   */
   private async runLevel(step: LevelStep, attempt: number, signal: AbortSignal): Promise<LeafOutcome> {
     const evidence: CommandEvidence[] = [];
-    for (const [i, gate] of step.commands.entries()) {
-      if (signal.aborted) return { status: 'cancelled', evidence, reason: 'cancelled' };
-      const label = `${step.name} — command ${i + 1}`;
-      const ev = await this.runCommand(step.id, attempt, label, gate.command, {}, step.timeoutMs, signal, i);
-      evidence.push(ev);
-      if (ev.exitCode !== 0) {
-        const failureClass = this.classify(step.levelName, ev);
-        const failingTests = this.deps.gates.failingTests(ev.diagnostics, ev.outputTail);
-        ev.failureClass = failureClass;
-        if (failingTests.length) ev.failingTests = failingTests;
-        return {
-          status: signal.aborted ? 'cancelled' : 'failed',
-          evidence,
-          failureClass,
-          failingTests,
-          reason: `${exitReason(ev)}: ${gate.command}`,
-        };
+    const background: Array<() => Promise<void>> = [];
+    try {
+      for (const [i, gate] of step.commands.entries()) {
+        if (signal.aborted) return { status: 'cancelled', evidence, reason: 'cancelled' };
+        const label = `${step.name} — command ${i + 1}`;
+        const ev = await this.runCommand(
+          step.id,
+          attempt,
+          label,
+          gate.command,
+          {},
+          step.timeoutMs,
+          signal,
+          i,
+          background,
+        );
+        evidence.push(ev);
+        if (ev.exitCode !== 0) {
+          const failureClass = this.classify(step.levelName, step.level, ev);
+          ev.failureClass = failureClass;
+          const failingTests = ev.failingTests ?? [];
+          return {
+            status: signal.aborted ? 'cancelled' : 'failed',
+            evidence,
+            failureClass,
+            failingTests,
+            reason: `${exitReason(ev)}: ${gate.command}`,
+          };
+        }
       }
+    } finally {
+      for (const stop of background.reverse()) await stop().catch(() => undefined);
     }
     if (step.commands.length === 0) return { status: 'skipped', evidence, reason: 'level has no commands' };
     return { status: 'passed', evidence };
   }
 
-  private classify(levelName: string | undefined, ev: CommandEvidence): FailureClass {
-    return this.deps.gates.classifyFailure({
+  private classify(levelName: string | undefined, levelNumber: number | undefined, ev: CommandEvidence): FailureClass {
+    return this.deps.gates.classify({
       ...(levelName ? { levelName } : {}),
+      ...(levelNumber !== undefined ? { levelNumber } : {}),
       command: ev.command,
       exitCode: ev.exitCode,
       timedOut: ev.timedOut ?? false,
       signal: ev.signal ?? null,
+      ...(ev.spawnError ? { spawnError: ev.spawnError } : {}),
       diagnostics: ev.diagnostics,
-      outputTail: ev.outputTail,
+      failedTests: (ev.failingTests ?? []).map((id) => ({ id, source: 'gate' })),
+      outputTail: ev.outputTail.join('\n'),
     });
   }
 
@@ -439,37 +460,63 @@ export class Engine {
     timeoutMs: number | undefined,
     signal: AbortSignal,
     index = 0,
+    background?: Array<() => Promise<void>>,
   ): Promise<CommandEvidence> {
     const { gates, journal, events, runner } = this.deps;
     const log = await journal.openLog(index === 0 ? stepId : `${stepId}.${index}`, attempt, label);
-    const parser = gates.startDiagnostics(script);
+    const session = gates.startSession(script);
     const tailSize = this.deps.settings.outputTailLines;
     const tail: string[] = [];
     const onLine = (line: OutputLine): void => {
       log.write(line);
-      const clean = gates.stripAnsi(line.text);
-      parser.push(clean);
+      session.push(line);
+      const clean = cleanLine(line.text);
       tail.push(clean);
       if (tail.length > tailSize) tail.shift();
       events.emit('output', { stepId, attempt, line });
     };
+    let keptRunning = false;
     const result = await this.slots.use(signal, () =>
       runner.run(
-        { script, cwd: this.deps.root, env: { ...this.deps.env, ...env }, ...(timeoutMs ? { timeoutMs } : {}) },
-        { signal, onLine },
+        {
+          script,
+          cwd: this.deps.root,
+          env: { ...this.deps.env, ...env },
+          ...(timeoutMs ? { timeoutMs } : {}),
+          ...(background ? { keepBackground: true } : {}),
+        },
+        {
+          signal,
+          onLine,
+          ...(background
+            ? {
+                onBackground: (bg) => {
+                  keptRunning = true;
+                  // The log stays open: the background process keeps writing to it until the level ends.
+                  background.push(async () => {
+                    await bg.stop();
+                    await log.close();
+                  });
+                },
+              }
+            : {}),
+        },
       ),
     );
-    await log.close();
+    if (!keptRunning) await log.close();
     if (result.spawnError) tail.push(result.spawnError);
+    const parsed = session.end();
     return {
       command: script,
       exitCode: result.exitCode,
       signal: result.signal,
       ...(result.timedOut ? { timedOut: true } : {}),
+      ...(result.spawnError ? { spawnError: result.spawnError } : {}),
       durationMs: result.durationMs,
       logFile: log.path,
       outputTail: tail,
-      diagnostics: parser.end(),
+      diagnostics: parsed.diagnostics,
+      ...(parsed.failingTests.length > 0 ? { failingTests: parsed.failingTests } : {}),
     };
   }
 

@@ -29,6 +29,8 @@ export interface CommandEvidence {
   exitCode: number | null;
   signal?: string | null;
   timedOut?: boolean;
+  /** The process could not be started (program or working directory missing). */
+  spawnError?: string;
   durationMs: number;
   /** Project-relative path of the full log. */
   logFile?: string;
@@ -70,6 +72,9 @@ export interface StepStartedEvent extends Base {
   type: 'step-started';
   stepId: string;
   attempt: number;
+  /** For steps created while running (fix commands), which the plan does not name. */
+  name?: string;
+  kind?: PlanStep['kind'];
 }
 
 export interface StepFinishedEvent extends Base {

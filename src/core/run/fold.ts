@@ -179,6 +179,8 @@ function applyEvent(state: RunState, event: RunEvent): void {
       break;
     case 'step-started': {
       const step = stepFor(state, event.stepId);
+      if (event.name) step.name = event.name;
+      if (event.kind) step.kind = event.kind;
       step.status = 'running';
       step.attempts = Math.max(step.attempts, event.attempt);
       step.startedAt ??= event.ts;

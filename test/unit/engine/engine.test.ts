@@ -33,39 +33,40 @@ const settings: EngineSettings = {
   outputTailLines: 5,
 };
 
-/** A toolkit with a trivial matcher: lines `file:line: message` become diagnostics. */
+/** A toolkit with a trivial matcher: lines `file:line: message` become diagnostics, `FAILED x` failing tests. */
 const gates: GateToolkit = {
-  startDiagnostics() {
+  startSession() {
     const found: Diagnostic[] = [];
+    const tests: string[] = [];
     return {
-      push(line: string) {
-        const m = /^(\S+\.\w+):(\d+): (.*)$/.exec(line);
+      push(line) {
+        const m = /^(\S+\.\w+):(\d+): (.*)$/.exec(line.text);
         if (m) {
+          const n = Number(m[2]);
           found.push({
             file: m[1]!,
-            line: Number(m[2]),
+            line: n,
             column: 1,
-            endLine: Number(m[2]),
+            endLine: n,
             endColumn: 1,
             severity: 'error',
             message: m[3]!,
             source: 'fake',
           });
         }
+        if (line.text.startsWith('FAILED ')) tests.push(line.text.slice(7));
       },
-      end: () => found,
+      end: () => ({ diagnostics: found, failingTests: tests }),
     };
   },
-  stripAnsi: (t) => t.split(String.fromCharCode(27)).join(''),
-  classifyFailure: ({ timedOut, levelName, outputTail }) =>
+  classify: ({ timedOut, levelName, failedTests }) =>
     timedOut
       ? 'timeout'
       : /syntax/i.test(levelName ?? '')
         ? 'syntax'
-        : outputTail.some((l) => /FAILED/.test(l))
+        : (failedTests?.length ?? 0) > 0
           ? 'test'
           : 'other',
-  failingTests: (_d, tail) => tail.filter((l) => l.startsWith('FAILED ')).map((l) => l.slice(7)),
 };
 
 class ScriptedAgent implements AgentPort {
