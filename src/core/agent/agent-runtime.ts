@@ -27,7 +27,7 @@ import type { ApprovalsPort } from '../ports/approvals';
 import type { Clock } from '../ports/clock';
 import type { ModelClient } from '../ports/model-client';
 import type { ProcessRunner } from '../ports/process-runner';
-import { formatProblem, type Problem } from '../problems';
+import { formatProblem } from '../problems';
 import type { Workspace } from '../workspace';
 import { type LoopObserver, type LoopOutcome, runAgentLoop } from './agent-loop';
 import {
@@ -47,13 +47,11 @@ import { Conversation } from './conversation';
 import type { PriceTable } from './cost';
 import type { ModelRetryPolicy } from './model-retry';
 import { CONTINUE_TURN, feedbackTurn, harnessNote, lintTurn, renderContextBlock, SYSTEM_PROMPT } from './prompt';
+import { createdPrpFindings, lintFailure, type PrpLinter } from './prp-lint';
 import { AGENT_TOOLS } from './tools/agent-tools';
 import type { AgentTool, ToolLimits } from './tools/tool';
 import { type ToolCallRecord, ToolExecutor } from './tools/tool-executor';
 import { UsageMeter } from './usage-meter';
-
-/** Lints a PRP (project-relative path); errors block, warnings are reported. The colleague's `lint` fits here. */
-export type PrpLinter = (prp: string, signal?: AbortSignal) => Promise<Problem[]>;
 
 /** Progress for hosts (CLI lines, VS Code panel) and tests. Display only: nothing here feeds a decision. */
 export interface AgentObserver {
@@ -285,34 +283,15 @@ export class AgentRuntime implements AgentPort {
     const rounds = this.options.lintRounds ?? DEFAULT_LINT_ROUNDS;
     let outcome = first;
     for (let round = 1; ; round++) {
-      const findings = await this.lintFindings(target, request.signal);
+      const findings = await createdPrpFindings(this.options.workspace, target, this.options.lint, request.signal);
       for (const w of findings.warnings) this.options.observer?.onWarning?.(request.stepId, w);
       if (findings.errors.length === 0) return outcome;
-      if (round > rounds) {
-        const shown = findings.errors.slice(0, 5).join('; ');
-        return {
-          kind: 'fail',
-          message: `${target} still fails lint after ${rounds} fix round${rounds === 1 ? '' : 's'} (${findings.errors.length} error${findings.errors.length === 1 ? '' : 's'}): ${shown}${findings.errors.length > 5 ? '; …' : ''}`,
-          turns: outcome.turns,
-        };
-      }
+      if (round > rounds)
+        return { kind: 'fail', message: lintFailure(target, findings.errors, rounds), turns: outcome.turns };
       session.conversation.addUser([{ type: 'text', text: lintTurn(target, findings.errors, round, rounds) }]);
       outcome = await this.round(request, session, meter);
       if (outcome.kind !== 'done') return outcome;
     }
-  }
-
-  private async lintFindings(target: string, signal: AbortSignal): Promise<{ errors: string[]; warnings: string[] }> {
-    const abs = this.options.workspace.abs(target);
-    if (!(await this.options.workspace.fs.stat(abs))) {
-      return { errors: [`${target} does not exist: write the PRP there with write_file`], warnings: [] };
-    }
-    if (!this.options.lint) return { errors: [], warnings: [] };
-    const problems = await this.options.lint(target, signal);
-    return {
-      errors: problems.filter((p) => p.severity === 'error').map(formatProblem),
-      warnings: problems.filter((p) => p.severity !== 'error').map(formatProblem),
-    };
   }
 
   /** `/context-verify` without a model: the deterministic check, reported with positions. */
