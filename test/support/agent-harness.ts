@@ -18,7 +18,7 @@ import { type RunMode, SessionApprovals } from '../../src/core/policy/enforce';
 import { PermissionPolicy } from '../../src/core/policy/policy';
 import { emptyRuleSet } from '../../src/core/policy/rules';
 import { parseRuleFlags } from '../../src/core/policy/settings';
-import type { AgentRequest } from '../../src/core/ports/agent';
+import type { AgentPort, AgentRequest } from '../../src/core/ports/agent';
 import type { ApprovalAnswer, ApprovalRequest, ApprovalsPort } from '../../src/core/ports/approvals';
 import type { EngineOutcome, RunEvent } from '../../src/core/run/events';
 import { foldRun, type RunState } from '../../src/core/run/fold';
@@ -196,7 +196,7 @@ export function calcImplementStep(maxRounds = 3): ImplementStep {
 
 /** Runs `plan` on an engine with the real runner and gate toolkit, journaling into memory; returns the fold. */
 export async function runEngine(
-  setup: Pick<AgentTestSetup, 'root' | 'runtime' | 'h'>,
+  setup: { root: string; runtime: AgentPort; h: Pick<Harness, 'clock'> },
   plan: PlanStep[],
   signal = new AbortController().signal,
 ): Promise<{ outcome: EngineOutcome; state: RunState; events: RunEvent[] }> {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { type AgentTestSetup, readText, setupAgent } from '../../support/agent-harness';
 import { fault, type RecordedRequest, reply } from '../../support/fake-anthropic';
 import { HARNESS_START } from '../../support/model-harness';
-import { type AgentTestSetup, readText, setupAgent } from '../../support/agent-harness';
 import { removeTempDirs } from '../../support/temp-project';
 
 type Block = { type: string; text?: string; tool_use_id?: string; is_error?: boolean; content?: unknown };
@@ -108,7 +108,11 @@ describe('agent runtime: tool loop, policy and faults (fake Messages API)', func
       assert.notEqual(read!.is_error, true, 'reading the PRP is fine');
       // Outside /prp-execute the same file is an ordinary project file.
       s.h.fake.enqueue(
-        reply.toolUse('edit_file', { path: 'PRPs/fix-add.md', old_text: '# PRP: Fix add', new_text: '# PRP: Fix addition' }),
+        reply.toolUse('edit_file', {
+          path: 'PRPs/fix-add.md',
+          old_text: '# PRP: Fix add',
+          new_text: '# PRP: Fix addition',
+        }),
         reply.text('ok'),
       );
       await s.runtime.run(s.request('implement-feature', 'rename the PRP title'));
