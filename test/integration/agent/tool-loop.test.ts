@@ -329,6 +329,28 @@ describe('agent runtime: tool loop, policy and faults (fake Messages API)', func
       assert.doesNotMatch(first[1]!.text, /\$ARGUMENTS/);
     });
 
+    it('/context-verify runs deterministically (no model call); /context-refresh --full takes a new snapshot first', async () => {
+      s = await setupAgent({ runtime: { verify: { pathDirs: (process.env.PATH ?? '').split(':') } } });
+      const ok = await s.runtime.run(s.request('context-verify', ''));
+      assert.equal(ok.status, 'completed', ok.error);
+      assert.equal(s.h.fake.messageRequests().length, 0);
+      assert.match(s.observer.messages.at(-1)!, /checked \d+ references in 3 files: 0 errors/);
+      const { writeText } = await import('../../support/agent-harness');
+      writeText(s.root, 'PRPs/ai_docs/math-notes.md', '- Helpers live in `src/helpers/`.\n');
+      const stale = await s.runtime.run(s.request('context-verify', 'PRPs/ai_docs/math-notes.md'));
+      assert.equal(stale.status, 'failed');
+      assert.match(
+        stale.error ?? '',
+        /PRPs\/ai_docs\/math-notes\.md:1:\d+: error: the path src\/helpers\/ does not exist/,
+      );
+
+      s.h.fake.enqueue(reply.text('CLAUDE.md is current.'));
+      const refreshed = await s.runtime.run(s.request('context-refresh', '--full'));
+      assert.equal(refreshed.status, 'completed');
+      const context = (s.h.fake.messageRequests()[0]!.body.messages[0]!.content as Block[])[0]!.text!;
+      assert.match(context, /<project-snapshot>/);
+    });
+
     it('a missing slash command fails clearly', async () => {
       s = await setupAgent();
       const result = await s.runtime.run(s.request('no-such-command', ''));

@@ -80,6 +80,13 @@ export function looksLikePath(text: string): boolean {
   return true;
 }
 
+/** A plain or quoted YAML scalar, without a trailing comment. */
+function yamlScalar(raw: string): string {
+  const quoted = /^(["'])(.*)\1(?:\s+#.*)?$/.exec(raw.trim());
+  if (quoted) return quoted[2]!;
+  return raw.replace(/\s+#.*$/, '').trim();
+}
+
 /** Scans markdown text for references and commands. */
 export function extractReferences(markdown: string): Reference[] {
   const out: Reference[] = [];
@@ -100,7 +107,7 @@ export function extractReferences(markdown: string): Reference[] {
       if (fence.yaml || fence.lang === '') {
         const m = YAML_REF.exec(line);
         if (m) {
-          const value = m[3]!.replace(/^["']|["']$/g, '').replace(/\s+#.*$/, '');
+          const value = yamlScalar(m[3]!);
           if (value !== '') out.push({ kind: m[2] as ReferenceKind, value, line: lineNo, column: m[1]!.length + 1 });
         }
         continue;
@@ -134,7 +141,7 @@ export function extractReferences(markdown: string): Reference[] {
     }
     const y = YAML_REF.exec(line);
     if (y && /^\s*-\s+/.test(line)) {
-      const value = y[3]!.replace(/^["']|["']$/g, '');
+      const value = yamlScalar(y[3]!);
       if (value !== '') out.push({ kind: y[2] as ReferenceKind, value, line: lineNo, column: y[1]!.length + 1 });
     }
     for (const m of line.matchAll(INLINE_CODE)) {

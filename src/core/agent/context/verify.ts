@@ -32,6 +32,40 @@ export interface VerifyReport {
 }
 
 const PACKAGE_MANAGERS = new Set(['npm', 'pnpm', 'yarn', 'bun']);
+
+/**
+ * Names whose mention is not a claim that they exist: lockfiles and generated or tool-owned folders (CLAUDE.md
+ * says "keep `package-lock.json` in sync" or "never edit `.vscode/`" whether or not they are there yet).
+ */
+const NOT_A_CLAIM = new Set([
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'pnpm-lock.yaml',
+  'yarn.lock',
+  'bun.lock',
+  'bun.lockb',
+  'uv.lock',
+  'poetry.lock',
+  'Pipfile.lock',
+  'Cargo.lock',
+  'go.sum',
+  '.git',
+  '.vscode',
+  '.idea',
+  'node_modules',
+  '.venv',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.context-forge',
+  '.env',
+]);
+
+function notAClaim(rel: string): boolean {
+  const first = rel.replace(/^\.\//, '').split('/')[0]!;
+  return NOT_A_CLAIM.has(first) || first.startsWith('.env.');
+}
 const BUILTINS = new Set(['cd', 'echo', 'export', 'test', '[', 'true', 'false', 'set', 'source', '.', 'exit']);
 
 /** The context files `/context-verify` checks by default. */
@@ -127,6 +161,7 @@ async function checkReference(
     case 'path':
     case 'link': {
       if (/[[\]{}<>*?]/.test(ref.value)) return undefined; // a placeholder or a glob, not a claim
+      if (ref.kind === 'path' && notAClaim(ref.value)) return undefined;
       const rel =
         ref.kind === 'link' ? path.posix.normalize(path.posix.join(path.posix.dirname(file), ref.value)) : ref.value;
       const found = await exists(workspace, rel.replace(/\/+$/, '') || '.');
