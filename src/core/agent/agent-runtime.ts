@@ -19,13 +19,15 @@
  * - `/context-verify`: deterministic (no model) when `verify` is configured: paths and commands of the context
  *   files are checked and reported with positions.
  */
+
+import type { SlashCommand } from '../commands/slash-command';
 import type { OrchestrationSettings } from '../config/settings';
 import type { RunMode, SessionApprovals } from '../policy/enforce';
 import type { PermissionPolicy } from '../policy/policy';
 import type { AgentPort, AgentRequest, AgentResult } from '../ports/agent';
 import type { ApprovalsPort } from '../ports/approvals';
 import type { Clock } from '../ports/clock';
-import type { ModelClient } from '../ports/model-client';
+import type { ModelClient, ToolDefinition } from '../ports/model-client';
 import type { ProcessRunner } from '../ports/process-runner';
 import { formatProblem } from '../problems';
 import type { Workspace } from '../workspace';
@@ -39,18 +41,32 @@ import {
   positionalsOf,
   type TaskContext,
 } from './command-task';
-import { type BudgetLimits, checkBudget, estimateContext } from './context/budget';
+import {
+  type BudgetLimits,
+  type BudgetVerdict,
+  type ContextEstimate,
+  checkBudget,
+  estimateContext,
+} from './context/budget';
 import type { ContextManager } from './context/context-manager';
 import { renderSnapshot } from './context/snapshot';
 import { verifyContext } from './context/verify';
 import { Conversation } from './conversation';
 import type { PriceTable } from './cost';
 import type { ModelRetryPolicy } from './model-retry';
-import { CONTINUE_TURN, feedbackTurn, harnessNote, lintTurn, renderContextBlock, SYSTEM_PROMPT } from './prompt';
+import {
+  CONTINUE_TURN,
+  type ContextDocument,
+  feedbackTurn,
+  harnessNote,
+  lintTurn,
+  renderContextBlock,
+  SYSTEM_PROMPT,
+} from './prompt';
 import { createdPrpFindings, lintFailure, type PrpLinter } from './prp-lint';
 import { AGENT_TOOLS } from './tools/agent-tools';
 import type { AgentTool, ToolLimits } from './tools/tool';
-import { type ToolCallRecord, ToolExecutor } from './tools/tool-executor';
+import { type ToolCallRecord, ToolExecutor, toolDefinitions } from './tools/tool-executor';
 import { UsageMeter } from './usage-meter';
 
 /** Progress for hosts (CLI lines, VS Code panel) and tests. Display only: nothing here feeds a decision. */
@@ -73,7 +89,7 @@ export interface AgentRuntimeOptions {
   /** `interactive`: a human can be asked. `yes` never approves the agent's asks (see `settle`). */
   mode: RunMode;
   session?: SessionApprovals;
-  /** The model client, or one per conversation (record/replay keep a cassette per step). */
+  /** The model client, or one per conversation (record/replay key conversations by their command line). */
   client: ModelClient | ((conversationKey: string) => ModelClient);
   model: string;
   /** The model was chosen explicitly (flag or setting): it wins over a command's frontmatter `model:`. */
@@ -100,6 +116,17 @@ export interface AgentRuntimeOptions {
 export const DEFAULT_MAX_TURNS = 40;
 export const DEFAULT_LINT_ROUNDS = 3;
 
+interface Composition {
+  slash: SlashCommand;
+  taskContext: TaskContext;
+  docs: ContextDocument[];
+  taskText: string;
+  tools: ToolDefinition[];
+  estimate: ContextEstimate;
+  what: string;
+  warnings: string[];
+}
+
 interface Session {
   conversation: Conversation;
   executor: ToolExecutor;
@@ -109,6 +136,7 @@ interface Session {
 
 export class AgentRuntime implements AgentPort {
   private readonly sessions = new Map<string, Session>();
+  private readonly opened = new Map<string, number>();
   private readonly catalog: CommandCatalog;
 
   constructor(private readonly options: AgentRuntimeOptions) {
@@ -125,7 +153,7 @@ export class AgentRuntime implements AgentPort {
     }
 
     const meter = new UsageMeter(this.options.prices);
-    const prepared = await this.prepare(request, positionals);
+    const prepared = await this.prepare(request);
     if ('error' in prepared) return { status: 'failed', error: prepared.error };
     const session = prepared.session;
     const conversation = session.conversation;
@@ -139,10 +167,7 @@ export class AgentRuntime implements AgentPort {
   }
 
   /** The step's conversation: continued (next round of the same step) or new. */
-  private async prepare(
-    request: AgentRequest,
-    positionals: string[],
-  ): Promise<{ session: Session } | { error: string }> {
+  private async prepare(request: AgentRequest): Promise<{ session: Session } | { error: string }> {
     const identity = `${request.command}\u0000${request.argsText}`;
     const existing = this.sessions.get(request.stepId);
     if (
@@ -156,31 +181,13 @@ export class AgentRuntime implements AgentPort {
       return { session: existing };
     }
 
-    const slash = await this.catalog.find(request.command);
-    if (!slash) {
-      return {
-        error: `no slash command /${request.command}: add .claude/commands/${request.command.replace(/:/g, '/')}.md (codex-context-forge init writes the standard ones)`,
-      };
-    }
-    const task = expandTask(slash, request.argsText, request.args);
-    const taskContext = await gatherContext(this.options.workspace, request.command, task.positionals, {
-      defaultTemplate: this.options.settings?.defaultTemplate ?? 'prp_base',
-      argsText: request.argsText,
-    });
-    if (request.command === PRP_EXECUTE && !taskContext.prp) {
-      return { error: `/prp-execute needs a PRP file under PRPs/ that exists; got "${positionals[0] ?? ''}"` };
-    }
-    if (request.command === PRP_CREATE && !taskContext.prpTarget) {
-      return { error: '/prp-create needs a feature name, e.g. /prp-create user-auth "login with email and password"' };
-    }
-    for (const w of [...task.warnings, ...taskContext.warnings]) this.options.observer?.onWarning?.(request.stepId, w);
-
-    const docs = [...taskContext.docs];
-    if (this.options.context) {
-      docs.push({ kind: 'snapshot', text: renderSnapshot(await this.options.context.snapshot()) });
-    }
-    const note = harnessNote(request.command, taskContext);
-    const taskText = note ? `${task.text}\n\n---\n${note}` : task.text;
+    const composed = await this.compose(request.command, request.argsText, request.args);
+    if ('error' in composed) return composed;
+    const { slash, taskContext, docs, taskText, tools, estimate, what } = composed;
+    for (const w of composed.warnings) this.options.observer?.onWarning?.(request.stepId, w);
+    const verdict = checkBudget(estimate, what, this.options.budget ?? {});
+    if (!verdict.ok) return { error: verdict.message };
+    if (verdict.warning) this.options.observer?.onWarning?.(request.stepId, verdict.warning);
 
     const policy =
       request.command === PRP_EXECUTE && taskContext.prp
@@ -206,19 +213,7 @@ export class AgentRuntime implements AgentPort {
       now: () => this.options.clock.now(),
       onToolCall: (r) => this.options.observer?.onToolCall?.(request.stepId, r),
     });
-    const tools = executor.definitions();
     const contextBlock = renderContextBlock(docs);
-
-    const what = `/${request.command}${request.argsText ? ` ${request.argsText}` : ''}`;
-    const estimate = estimateContext([
-      { name: 'system prompt', text: SYSTEM_PROMPT },
-      { name: 'tool definitions', text: JSON.stringify(tools) },
-      ...docs.map((d) => ({ name: d.path ? `${d.kind} ${d.path}` : d.kind, text: d.text })),
-      { name: `command ${slash.file}`, text: taskText },
-    ]);
-    const verdict = checkBudget(estimate, what, this.options.budget ?? {});
-    if (!verdict.ok) return { error: verdict.message };
-    if (verdict.warning) this.options.observer?.onWarning?.(request.stepId, verdict.warning);
 
     const model = (this.options.modelExplicit ? undefined : slash.model) ?? this.options.model;
     const conversation = new Conversation(
@@ -238,10 +233,81 @@ export class AgentRuntime implements AgentPort {
       { type: 'text', text: taskText },
     ]);
     const client =
-      typeof this.options.client === 'function' ? this.options.client(request.stepId) : this.options.client;
+      typeof this.options.client === 'function'
+        ? this.options.client(this.conversationKey(request.command, request.argsText))
+        : this.options.client;
     const session: Session = { conversation, executor, client, task: taskContext };
     this.sessions.set(request.stepId, session);
     return { session };
+  }
+
+  /**
+   * What a new conversation for `/command args` starts with — the command's expanded text, the context
+   * documents, the tools — and its estimated size. Reads files; never calls the model.
+   */
+  private async compose(
+    command: string,
+    argsText: string,
+    args?: readonly string[],
+  ): Promise<Composition | { error: string }> {
+    const positionals = positionalsOf(argsText, args);
+    const slash = await this.catalog.find(command);
+    if (!slash) {
+      return {
+        error: `no slash command /${command}: add .claude/commands/${command.replace(/:/g, '/')}.md (codex-context-forge init writes the standard ones)`,
+      };
+    }
+    const task = expandTask(slash, argsText, args);
+    const taskContext = await gatherContext(this.options.workspace, command, task.positionals, {
+      defaultTemplate: this.options.settings?.defaultTemplate ?? 'prp_base',
+      argsText,
+    });
+    if (command === PRP_EXECUTE && !taskContext.prp) {
+      return { error: `/prp-execute needs a PRP file under PRPs/ that exists; got "${positionals[0] ?? ''}"` };
+    }
+    if (command === PRP_CREATE && !taskContext.prpTarget) {
+      return { error: '/prp-create needs a feature name, e.g. /prp-create user-auth "login with email and password"' };
+    }
+    const docs = [...taskContext.docs];
+    if (this.options.context) {
+      docs.push({ kind: 'snapshot', text: renderSnapshot(await this.options.context.snapshot()) });
+    }
+    const note = harnessNote(command, taskContext);
+    const taskText = note ? `${task.text}\n\n---\n${note}` : task.text;
+    const tools = toolDefinitions(this.options.tools ?? AGENT_TOOLS);
+    const estimate = estimateContext([
+      { name: 'system prompt', text: SYSTEM_PROMPT },
+      { name: 'tool definitions', text: JSON.stringify(tools) },
+      ...docs.map((d) => ({ name: d.path ? `${d.kind} ${d.path}` : d.kind, text: d.text })),
+      { name: `command ${slash.file}`, text: taskText },
+    ]);
+    return {
+      slash,
+      taskContext,
+      docs,
+      taskText,
+      tools,
+      estimate,
+      what: `/${command}${argsText ? ` ${argsText}` : ''}`,
+      warnings: [...task.warnings, ...taskContext.warnings],
+    };
+  }
+
+  /**
+   * The context-budget preflight for `/command args` without running anything: the estimate and what the budget
+   * says (`ok: false` over `--max-context-tokens`). Hosts call it before starting a run.
+   */
+  async preflight(
+    command: string,
+    argsText: string,
+    args?: readonly string[],
+  ): Promise<{ estimate: ContextEstimate; verdict: BudgetVerdict } | { error: string }> {
+    const composed = await this.compose(command, argsText, args);
+    if ('error' in composed) return composed;
+    return {
+      estimate: composed.estimate,
+      verdict: checkBudget(composed.estimate, composed.what, this.options.budget ?? {}),
+    };
   }
 
   private async round(request: AgentRequest, session: Session, meter: UsageMeter): Promise<LoopOutcome> {
@@ -325,6 +391,17 @@ export class AgentRuntime implements AgentPort {
       case 'fail':
         return { status: 'failed', error: outcome.message, ...base };
     }
+  }
+
+  /**
+   * The key of a new conversation for record/replay: its command line, numbered from the second conversation with
+   * the same line (`/prp-execute PRPs/x.md #2`) — independent of step ids, deterministic for the same run.
+   */
+  private conversationKey(command: string, argsText: string): string {
+    const line = `/${command}${argsText ? ` ${argsText}` : ''}`;
+    const n = (this.opened.get(line) ?? 0) + 1;
+    this.opened.set(line, n);
+    return n === 1 ? line : `${line} #${n}`;
   }
 
   /** The conversation of a step (for tests and inspection). */

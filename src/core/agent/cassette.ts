@@ -15,8 +15,12 @@
  * naming the step, the exchange and the difference, instead of drifting silently. Text is compared by shape only
  * (gate output holds timings and paths), its hashes are reported when a structural mismatch is found.
  *
+ * Conversations are keyed by their slash command line (`/prp-execute PRPs/x.md`, then `… #2` for a second
+ * conversation with the same line), not by step ids, so a run recorded through `orchestrate "/prp-execute …"`
+ * replays under `run-prp` too.
+ *
  * File format (JSON): `{ format: "codex-context-forge.cassette", version: 1, recordedAt, provider, model, note?,
- * conversations: { "<step id>": [ { request: RequestShape, result: ModelTurnResult } … ] } }`.
+ * conversations: { "<command line>": [ { request: RequestShape, result: ModelTurnResult } … ] } }`.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -236,7 +240,7 @@ export class CassetteRecorder {
     private readonly secrets: readonly string[] = [],
   ) {}
 
-  /** A client that records `inner`'s answered requests under `key` (a step id). */
+  /** A client that records `inner`'s answered requests under `key` (the conversation's command line). */
   wrap(key: string, inner: ModelClient): ModelClient {
     const list = this.conversations.get(key) ?? [];
     this.conversations.set(key, list);
@@ -327,14 +331,14 @@ export class CassettePlayer {
           const known = Object.keys(this.cassette.conversations);
           return fail(
             exchanges.length === 0
-              ? `no recorded conversation for step "${key}" (it has ${known.length > 0 ? known.map((k) => `"${k}"`).join(', ') : 'none'}). The run differs from the recorded one; record it again.`
-              : `step "${key}" asks for model turn ${n + 1}, but the recording ends after ${exchanges.length}. The run diverged from the recording; record it again.`,
+              ? `no recorded conversation for ${key} (it has ${known.length > 0 ? known.map((k) => `"${k}"`).join(', ') : 'none'}). The run differs from the recorded one; record it again.`
+              : `${key} asks for model turn ${n + 1}, but the recording ends after ${exchanges.length}. The run diverged from the recording; record it again.`,
           );
         }
         const mismatch = shapeMismatch(recorded.request, requestShapeOf(request));
         if (mismatch) {
           return fail(
-            `step "${key}", model turn ${n + 1} does not match the recording: ${mismatch}. The workspace, the permission policy or the command differ from the recorded run; record it again.`,
+            `${key}, model turn ${n + 1} does not match the recording: ${mismatch}. The workspace, the permission policy or the command differ from the recorded run; record it again.`,
           );
         }
         this.cursors.set(key, n + 1);

@@ -79,8 +79,8 @@ describe('agent runtime: record and replay through createAgentPort', function ()
     const c = parsed.value!;
     assert.equal(c.format, 'codex-context-forge.cassette');
     assert.equal(c.provider, 'anthropic');
-    assert.deepEqual(Object.keys(c.conversations), ['implement']);
-    assert.equal(c.conversations.implement!.length, 5);
+    assert.deepEqual(Object.keys(c.conversations), ['/prp-execute PRPs/fix-add.md']);
+    assert.equal(c.conversations['/prp-execute PRPs/fix-add.md']!.length, 5);
     assert.doesNotMatch(text, /CLAUDE\.md — calc/, 'prompts are stored as shapes (hashes), not text');
   });
 
@@ -116,7 +116,7 @@ describe('agent runtime: record and replay through createAgentPort', function ()
     const implement = state.steps.find((s) => s.id === 'implement')!;
     assert.match(
       implement.reason ?? '',
-      /Replay of fix-add\.cassette\.json: step "implement", model turn 3 does not match/,
+      /Replay of fix-add\.cassette\.json: \/prp-execute PRPs\/fix-add\.md, model turn 3 does not match/,
     );
     assert.match(
       implement.reason ?? '',

@@ -291,6 +291,23 @@ describe('agent runtime: tool loop, policy and faults (fake Messages API)', func
       assert.match(result.error ?? '', /over --max-context-tokens 1,000; not started/);
       assert.match(result.error ?? '', /claude-md CLAUDE\.md|command \.claude\/commands\/prp-execute\.md/);
       assert.equal(s.h.fake.messageRequests().length, 0);
+      // The same check, before a run starts (what `run-prp --max-context-tokens` calls).
+      const pre = await s.runtime.preflight('prp-execute', 'PRPs/fix-add.md');
+      assert.ok(!('error' in pre));
+      assert.equal(pre.verdict.ok, false);
+      assert.ok(pre.estimate.total > 1000);
+      assert.deepEqual(
+        pre.estimate.parts.map((p) => p.name).sort(),
+        [
+          'claude-md CLAUDE.md',
+          'command .claude/commands/prp-execute.md',
+          'docfile PRPs/ai_docs/math-notes.md',
+          'prp PRPs/fix-add.md',
+          'snapshot',
+          'system prompt',
+          'tool definitions',
+        ],
+      );
     });
 
     it('warns over the context budget and still runs', async () => {

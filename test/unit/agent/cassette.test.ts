@@ -117,7 +117,7 @@ describe('cassettes: record and replay', () => {
     assert.ok(!out.ok);
     assert.match(
       !out.ok ? out.failure.message : '',
-      /no recorded conversation for step "other-step" \(it has "implement"\)/,
+      /no recorded conversation for other-step \(it has "implement"\)/,
     );
   });
 

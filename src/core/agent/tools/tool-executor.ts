@@ -65,13 +65,9 @@ export class ToolExecutor {
     this.limits = { ...DEFAULT_TOOL_LIMITS, ...options.limits };
   }
 
-  /** The tool definitions for the request, the last one marked as a cache breakpoint (caches the whole list). */
+  /** The tool definitions for the request (see `toolDefinitions`). */
   definitions(): ToolDefinition[] {
-    const defs = this.options.tools.map(
-      (t): ToolDefinition => ({ name: t.name, description: t.description, inputSchema: jsonSchemaOf(t.input) }),
-    );
-    if (defs.length > 0) defs[defs.length - 1]!.cache = {};
-    return defs;
+    return toolDefinitions(this.options.tools);
   }
 
   /** Runs one call and answers it with exactly one tool_result. Never throws (except when cancelled mid-call). */
@@ -142,6 +138,15 @@ export class ToolExecutor {
       return fail(message);
     }
   }
+}
+
+/** Tool definitions for a request, the last one marked as a cache breakpoint (caches the whole list). */
+export function toolDefinitions(tools: readonly AgentTool<unknown>[]): ToolDefinition[] {
+  const defs = tools.map(
+    (t): ToolDefinition => ({ name: t.name, description: t.description, inputSchema: jsonSchemaOf(t.input) }),
+  );
+  if (defs.length > 0) defs[defs.length - 1]!.cache = {};
+  return defs;
 }
 
 /** JSON Schema of a tool's zod input, without the `$schema` line (it costs tokens and says nothing to the model). */
