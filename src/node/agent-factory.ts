@@ -234,7 +234,7 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
       now: () => options.clock.now(),
     });
     model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
-    description = `anthropic (model ${model}, key from ${key.source}${baseURL ? `, ${baseURL}` : ''})`;
+    const about = [`model ${model}`, `key from ${key.source}`, ...(baseURL ? [`base URL ${baseURL}`] : [])];
     clientFor = () => client;
     if (options.record) {
       const out = path.resolve(options.cwd, options.record);
@@ -255,8 +255,9 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
           },
         };
       };
-      description += `, recording to ${options.record}`;
+      about.push(`recording to ${options.record}`);
     }
+    description = `anthropic (${about.join(', ')})`;
   }
 
   const context = new ContextManager({

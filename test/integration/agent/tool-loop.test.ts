@@ -296,18 +296,15 @@ describe('agent runtime: tool loop, policy and faults (fake Messages API)', func
       assert.ok(!('error' in pre));
       assert.equal(pre.verdict.ok, false);
       assert.ok(pre.estimate.total > 1000);
-      assert.deepEqual(
-        pre.estimate.parts.map((p) => p.name).sort(),
-        [
-          'claude-md CLAUDE.md',
-          'command .claude/commands/prp-execute.md',
-          'docfile PRPs/ai_docs/math-notes.md',
-          'prp PRPs/fix-add.md',
-          'snapshot',
-          'system prompt',
-          'tool definitions',
-        ],
-      );
+      assert.deepEqual(pre.estimate.parts.map((p) => p.name).sort(), [
+        'claude-md CLAUDE.md',
+        'command .claude/commands/prp-execute.md',
+        'docfile PRPs/ai_docs/math-notes.md',
+        'prp PRPs/fix-add.md',
+        'snapshot',
+        'system prompt',
+        'tool definitions',
+      ]);
     });
 
     it('warns over the context budget and still runs', async () => {

@@ -115,10 +115,7 @@ describe('cassettes: record and replay', () => {
     const player = new CassettePlayer(await recorded(), 'c.json');
     const out = await player.clientFor('other-step').stream(r1);
     assert.ok(!out.ok);
-    assert.match(
-      !out.ok ? out.failure.message : '',
-      /no recorded conversation for other-step \(it has "implement"\)/,
-    );
+    assert.match(!out.ok ? out.failure.message : '', /no recorded conversation for other-step \(it has "implement"\)/);
   });
 
   it('redactSecrets walks keys and values', () => {
