@@ -258,9 +258,11 @@ export class AgentRuntime implements AgentPort {
       };
     }
     const task = expandTask(slash, argsText, args);
+    const snapshot = this.options.context ? await this.options.context.snapshot() : undefined;
     const taskContext = await gatherContext(this.options.workspace, command, task.positionals, {
       defaultTemplate: this.options.settings?.defaultTemplate ?? 'prp_base',
       argsText,
+      ...(snapshot ? { facts: { techStack: snapshot.techStack } } : {}),
     });
     if (command === PRP_EXECUTE && !taskContext.prp) {
       return { error: `/prp-execute needs a PRP file under PRPs/ that exists; got "${positionals[0] ?? ''}"` };
@@ -269,9 +271,7 @@ export class AgentRuntime implements AgentPort {
       return { error: '/prp-create needs a feature name, e.g. /prp-create user-auth "login with email and password"' };
     }
     const docs = [...taskContext.docs];
-    if (this.options.context) {
-      docs.push({ kind: 'snapshot', text: renderSnapshot(await this.options.context.snapshot()) });
-    }
+    if (snapshot) docs.push({ kind: 'snapshot', text: renderSnapshot(snapshot) });
     const note = harnessNote(command, taskContext);
     const taskText = note ? `${task.text}\n\n---\n${note}` : task.text;
     const tools = toolDefinitions(this.options.tools ?? AGENT_TOOLS);

@@ -7,6 +7,8 @@
 import { expandArguments } from '../commands/expand-arguments';
 import { readSlashCommands } from '../commands/read-slash-commands';
 import type { SlashCommand } from '../commands/slash-command';
+import type { ProjectFacts } from '../project/facts';
+import { parsePrp } from '../prp/read-prp';
 import { splitArguments } from '../shell/split';
 import { decodeUtf8 } from '../text';
 import type { Workspace } from '../workspace';
@@ -116,12 +118,26 @@ export interface TaskContext {
   warnings: string[];
 }
 
+/**
+ * The `docfile:` references of a PRP, read with the PRP reader (so `## IF` blocks that do not apply to this project
+ * are left out); the plain reference scan when the reader cannot parse the PRP.
+ */
+export function prpDocfiles(text: string, file: string, facts?: ProjectFacts): string[] {
+  const parsed = parsePrp(text, file, facts ? { facts } : {});
+  const refs = parsed.value
+    ? parsed.value.contextReferences.filter((r) => r.kind === 'docfile').map((r) => r.target)
+    : extractReferences(text)
+        .filter((r) => r.kind === 'docfile')
+        .map((r) => r.value);
+  return refs.map((r) => r.replace(/^\.\//, '')).filter((r) => r !== '' && !/[[\]{}<>*?]/.test(r));
+}
+
 /** The documents of the context block for a task (the snapshot is added by the caller). */
 export async function gatherContext(
   workspace: Workspace,
   commandName: string,
   positionals: readonly string[],
-  options: { defaultTemplate: string; argsText: string },
+  options: { defaultTemplate: string; argsText: string; facts?: ProjectFacts },
 ): Promise<TaskContext> {
   const docs: ContextDocument[] = [];
   const warnings: string[] = [];
@@ -135,9 +151,7 @@ export async function gatherContext(
     if (doc) {
       out.prp = prp;
       docs.push(doc);
-      const docfiles = extractReferences(doc.text)
-        .filter((r) => r.kind === 'docfile')
-        .map((r) => r.value.replace(/^\.\//, ''));
+      const docfiles = prpDocfiles(doc.text, prp, options.facts);
       for (const rel of [...new Set(docfiles)].slice(0, MAX_DOCFILES)) {
         const d = await readContextFile(workspace, rel, 'docfile');
         if (d) docs.push(d);

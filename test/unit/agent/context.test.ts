@@ -126,8 +126,8 @@ describe('context manager, /context-verify, and PRP housekeeping', function () {
         'CLAUDE.md:4:8 error context-missing-script',
         'CLAUDE.md:5:19 error context-missing-path',
         'CLAUDE.md:8:1 warning context-unresolvable-command',
-        'PRPs/fix-add.md:2:3 error context-missing-path',
-        'PRPs/fix-add.md:3:3 error context-missing-path',
+        'PRPs/fix-add.md:2:9 error context-missing-path',
+        'PRPs/fix-add.md:3:12 error context-missing-path',
       ]);
       assert.match(report.problems[1]!.message, /runs the package.json script "lint", which does not exist/);
     });

@@ -10,6 +10,7 @@
 import * as path from 'node:path';
 import { type Problem, problem } from '../../problems';
 import { isPlainObject, parseJsonFile } from '../../project/detect/parse-json';
+import { parsePrp } from '../../prp/read-prp';
 import { splitArguments } from '../../shell/split';
 import { decodeUtf8 } from '../../text';
 import { PathEscapeError, type Workspace } from '../../workspace';
@@ -110,9 +111,10 @@ export async function verifyContext(workspace: Workspace, options: VerifyOptions
       problems.push(...decoded.problems);
       continue;
     }
-    // In PRPs only the explicit references are context claims; the rest of a PRP is the plan (lint checks it).
+    // In PRPs only the explicit references are context claims (read with the PRP reader, so inactive `## IF`
+    // branches do not count); the rest of a PRP is the plan, which lint checks.
     const isPrp = file.startsWith('PRPs/') && !file.startsWith('PRPs/ai_docs/');
-    const refs = extractReferences(decoded.text).filter((r) => !isPrp || r.kind === 'file' || r.kind === 'docfile');
+    const refs = isPrp ? prpReferences(decoded.text, file) : extractReferences(decoded.text);
     for (const ref of refs) {
       checked++;
       const found = await checkReference(workspace, file, ref, scripts, options.pathDirs);
@@ -120,6 +122,14 @@ export async function verifyContext(workspace: Workspace, options: VerifyOptions
     }
   }
   return { files, checked, problems };
+}
+
+function prpReferences(text: string, file: string): Reference[] {
+  const parsed = parsePrp(text, file);
+  if (!parsed.value) return extractReferences(text).filter((r) => r.kind === 'file' || r.kind === 'docfile');
+  return parsed.value.contextReferences
+    .filter((r): r is typeof r & { kind: 'file' | 'docfile' } => r.kind === 'file' || r.kind === 'docfile')
+    .map((r) => ({ kind: r.kind, value: r.target.replace(/^\.\//, ''), line: r.line, column: r.column }));
 }
 
 async function packageScripts(workspace: Workspace): Promise<Record<string, string> | undefined> {
