@@ -144,5 +144,6 @@ export async function createCliAgent(
   }
   const label = created.provider === 'replay' ? ctx.out.style('magenta', 'Agent (REPLAY)') : 'Agent';
   ctx.out.err(`${label}: ${created.description}`);
+  if (created.cassette?.note) ctx.out.err(ctx.out.style('dim', `  ${created.cassette.note}`));
   return created;
 }

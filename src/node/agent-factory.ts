@@ -94,6 +94,8 @@ export interface CreateAgentOptions {
   apiKey?: { apiKey: string; source: string };
   /** Record the model exchanges to this cassette file. */
   record?: string;
+  /** A note stored in the recorded cassette (what was recorded, against what). */
+  recordNote?: string;
   /** Replay this cassette (`provider: 'replay'`). */
   cassette?: string;
   settings?: Pick<OrchestrationSettings, 'defaultTemplate' | 'contextRefreshIntervalMs'>;
@@ -238,7 +240,15 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
     clientFor = () => client;
     if (options.record) {
       const out = path.resolve(options.cwd, options.record);
-      const rec = new CassetteRecorder({ provider: 'anthropic', model, now: () => options.clock.now() }, [key.apiKey]);
+      const rec = new CassetteRecorder(
+        {
+          provider: 'anthropic',
+          model,
+          now: () => options.clock.now(),
+          ...(options.recordNote ? { note: options.recordNote } : {}),
+        },
+        [key.apiKey],
+      );
       recorder = rec;
       let writes = Promise.resolve();
       clientFor = (k) => {
