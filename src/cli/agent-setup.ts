@@ -10,7 +10,7 @@
 import type { Command } from 'commander';
 import type { AgentObserver } from '../core/agent/agent-runtime';
 import type { Settings } from '../core/config/settings';
-import type { AgentPort } from '../core/ports/agent';
+import { moveCompletedPrp } from '../core/prp-lifecycle/move-completed';
 import { type CreatedAgent, createAgentPort, PROVIDERS, ProviderConfigError } from '../node/agent-factory';
 import { resolveAnthropicApiKey } from '../node/anthropic-credentials';
 import { NodeClock } from '../node/node-clock';
@@ -100,14 +100,6 @@ export function agentPrinter(ctx: CliContext, quiet: boolean): AgentObserver {
   };
 }
 
-export async function createRunAgent(
-  ctx: CliContext,
-  flags: AgentFlags,
-  settings: Settings,
-): Promise<AgentPort | undefined> {
-  return (await createCliAgent(ctx, flags, settings))?.agent;
-}
-
 /** The agent with what the host needs around it (its description, preflight, recording counts). */
 export async function createCliAgent(
   ctx: CliContext,
@@ -148,14 +140,24 @@ export async function createCliAgent(
   return created;
 }
 
-/** After a passed `run-prp`: the PRP moves to `PRPs/completed/`. Returns the new path, or undefined. */
+/**
+ * `--max-context-tokens` before a run starts: an agent step whose fixed context (system prompt, tools, CLAUDE.md,
+ * the PRP and its docfiles, the command) is over the limit is refused with exit 2, naming the biggest parts.
+ */
+export async function preflightOrRefuse(created: CreatedAgent, command: string, argsText: string): Promise<void> {
+  if (!created.preflight) return;
+  const pre = await created.preflight(command, argsText);
+  if ('error' in pre) throw new UsageError(pre.error);
+  if (!pre.verdict.ok) throw new UsageError(pre.verdict.message);
+}
+
+/**
+ * After a passed `run-prp`: the PRP moves to `PRPs/completed/` (never overwriting an older one there: `name-2.md`…).
+ * Returns the new path, or undefined when it was not moved (a warning says why).
+ */
 export async function finishPrp(ctx: CliContext, prp: string): Promise<string | undefined> {
-  if (!prp.startsWith('PRPs/') || prp.startsWith('PRPs/completed/')) return undefined;
-  const target = `PRPs/completed/${prp.slice('PRPs/'.length)}`;
-  const from = await ctx.workspace.resolveInside(prp);
-  const to = await ctx.workspace.resolveInside(target);
-  if (await ctx.workspace.fs.stat(to)) return undefined;
-  await ctx.workspace.fs.mkdir(ctx.workspace.abs(target.slice(0, target.lastIndexOf('/'))));
-  await ctx.workspace.fs.rename(from, to);
-  return target;
+  const moved = await moveCompletedPrp(ctx.workspace, prp);
+  if (moved.ok) return moved.to;
+  ctx.out.err(`${ctx.out.style('yellow', 'warning')}: ${moved.message}`);
+  return undefined;
 }

@@ -123,6 +123,11 @@ export interface CreatedAgent {
   recorded(): number;
   /** Replays: conversations with recorded turns this run did not use (the run ended earlier than the recording). */
   unplayed(): Array<{ key: string; count: number }>;
+  /**
+   * The context-budget preflight of `/command args` (our own tool loop only; CLI agents load their context
+   * themselves): hosts call it before starting a run so `--max-context-tokens` refuses up front.
+   */
+  preflight?(command: string, argsText: string): ReturnType<AgentRuntime['preflight']>;
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -307,5 +312,6 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
     ...(player ? { cassette: player.cassette } : {}),
     recorded: () => recorder?.size ?? 0,
     unplayed: () => player?.unplayed() ?? [],
+    preflight: (command, argsText) => agent.preflight(command, argsText),
   };
 }

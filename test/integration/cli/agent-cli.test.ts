@@ -131,6 +131,13 @@ describe('CLI with a model provider (dist/cli.js against the fake Messages API)'
     const none = await cli(dir, ['orchestrate', line]);
     assert.equal(none.code, 1);
     assert.match(none.stdout + none.stderr, /no model provider configured/);
+    const over = await cli(dir, ['orchestrate', line, '--max-context-tokens', '500'], {
+      ANTHROPIC_API_KEY: fake.apiKey,
+      ANTHROPIC_BASE_URL: fake.baseURL,
+    });
+    assert.equal(over.code, 2, over.stderr);
+    assert.match(over.stderr, /over --max-context-tokens 500; not started\. Biggest parts: /);
+    assert.equal(fake.messageRequests().length, 0, 'refused before any model call');
     const bad = await cli(dir, ['orchestrate', line, '--max-context-tokens', 'lots']);
     assert.equal(bad.code, 2);
     assert.equal(existsSync(path.join(dir, 'src/subtract.js')), false);
