@@ -26,6 +26,8 @@ export interface AgentFlags extends PolicyFlags {
   cassette?: string;
   maxContextTokens?: number;
   maxTurns?: number;
+  maxTokens?: number;
+  temperature?: number;
   /** `--yes`: approves the project's own commands, never the agent's asks. */
   yes?: boolean;
   /** Machine-readable output follows: progress goes to stderr. */
@@ -38,6 +40,14 @@ function positiveInt(name: string) {
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} expects a positive whole number, got "${value}"`);
     return n;
   };
+}
+
+function unitInterval(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new UsageError(`--temperature expects a number from 0 to 1, got "${value}"`);
+  }
+  return n;
 }
 
 export function addAgentOptions(cmd: Command): Command {
@@ -58,7 +68,13 @@ export function addAgentOptions(cmd: Command): Command {
       'refuse to start an agent step whose context (CLAUDE.md, PRP, docs…) is larger',
       positiveInt('--max-context-tokens'),
     )
-    .option('--max-turns <n>', 'model turns per agent round (default 40)', positiveInt('--max-turns'));
+    .option('--max-turns <n>', 'model turns per agent round (default 40)', positiveInt('--max-turns'))
+    .option('--max-tokens <n>', 'output tokens per model response (default 16384)', positiveInt('--max-tokens'))
+    .option(
+      '--temperature <t>',
+      'sampling temperature 0–1 (older models only; newer ones use their default)',
+      unitInterval,
+    );
 }
 
 /** Whether the user configured any provider (a flag, a cassette, or a key in the environment). */
@@ -118,6 +134,8 @@ export async function createCliAgent(
       ...(flags.cassette ? { cassette: flags.cassette } : {}),
       ...(flags.maxContextTokens ? { maxContextTokens: flags.maxContextTokens } : {}),
       ...(flags.maxTurns ? { maxTurns: flags.maxTurns } : {}),
+      ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+      ...(flags.temperature !== undefined ? { temperature: flags.temperature } : {}),
       cwd: ctx.root,
       fs: ctx.workspace.fs,
       runner: new NodeProcessRunner(),
