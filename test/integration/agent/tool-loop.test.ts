@@ -181,6 +181,35 @@ describe('agent runtime: tool loop, policy and faults (fake Messages API)', func
       assert.match(note!.text ?? '', /write_file call was incomplete and was not run/);
     });
 
+    it('complete tool calls in a turn that did not stop for tools are answered with is_error, never run', async () => {
+      s = await setupAgent();
+      s.h.fake.enqueue(
+        reply.blocks([{ type: 'tool_use', name: 'write_file', input: { path: 'a.txt', content: 'x' } }], {
+          stopReason: 'max_tokens',
+        }),
+        reply.blocks([{ type: 'tool_use', name: 'write_file', input: { path: 'b.txt', content: 'y' } }], {
+          stopReason: 'end_turn',
+        }),
+      );
+      const first = await s.runtime.run(s.request('implement-feature', 'x', { stepId: 'impl' }));
+      assert.equal(first.status, 'completed');
+      const [rejected, note] = lastUserBlocks(s.h.fake.messageRequests()[1]!);
+      assert.equal(rejected!.type, 'tool_result');
+      assert.equal(rejected!.is_error, true);
+      assert.equal(note!.type, 'text');
+      assert.equal(existsSync(path.join(s.root, 'a.txt')), false);
+      assert.equal(existsSync(path.join(s.root, 'b.txt')), false);
+      // The end_turn's call is answered at the start of the next round's first user turn.
+      s.h.fake.enqueue(reply.text('ok'));
+      await s.runtime.run(
+        s.request('implement-feature', 'x', { stepId: 'impl', attempt: 2, feedback: 'Level 2 failed' }),
+      );
+      const [owed, feedback] = lastUserBlocks(s.h.fake.messageRequests()[2]!);
+      assert.equal(owed!.type, 'tool_result');
+      assert.equal(owed!.is_error, true);
+      assert.match(feedback!.text ?? '', /Level 2 failed/);
+    });
+
     it('invalid tool JSON and schema-invalid input come back as is_error results; nothing runs', async () => {
       s = await setupAgent();
       s.h.fake.enqueue(
