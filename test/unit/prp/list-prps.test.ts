@@ -51,7 +51,12 @@ describe('listPrps', () => {
         },
       ],
       aiDocs: [
-        { name: 'ai_docs/nested/deep', file: 'PRPs/ai_docs/nested/deep.md', title: 'ai_docs/nested/deep', status: 'ai_doc' },
+        {
+          name: 'ai_docs/nested/deep',
+          file: 'PRPs/ai_docs/nested/deep.md',
+          title: 'ai_docs/nested/deep',
+          status: 'ai_doc',
+        },
         { name: 'ai_docs/queue', file: 'PRPs/ai_docs/queue.md', title: 'Queue semantics', status: 'ai_doc' },
       ],
     });
