@@ -100,7 +100,7 @@ class PrpLinter {
   private readonly source: Source;
   private readonly prp: Prp;
   private readonly file: string;
-  /** `line:column` of problems already reported, to avoid reporting one thing twice. */
+  /** Problems already reported (position, rule and message), to avoid reporting one thing twice. */
   private readonly seen = new Set<string>();
 
   constructor(
@@ -127,7 +127,7 @@ class PrpLinter {
   }
 
   private push(p: Problem): void {
-    const key = `${p.line}:${p.column}:${p.rule}`;
+    const key = `${p.line}:${p.column}:${p.rule}:${p.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.problems.push(p);
@@ -268,7 +268,7 @@ class PrpLinter {
       }
       throw e;
     }
-    if (!(await this.workspace.fs.stat(abs))) {
+    if (!(await existsFollowingLinks(this.workspace, abs))) {
       const hint = ref.kind === 'docfile' ? ' (put documentation for the agent in PRPs/ai_docs/)' : '';
       this.report(ref.line, ref.column, LintRule.ContextFileMissing, `${ref.kind}: "${target}" does not exist${hint}`);
     }
@@ -310,7 +310,11 @@ class PrpLinter {
           created.add(rel);
           continue;
         }
-        if (ACTS_ON_EXISTING.has(op.action) && !created.has(rel) && !(await this.workspace.fs.stat(abs))) {
+        if (
+          ACTS_ON_EXISTING.has(op.action) &&
+          !created.has(rel) &&
+          !(await existsFollowingLinks(this.workspace, abs))
+        ) {
           this.report(
             op.line,
             op.column,
@@ -424,6 +428,18 @@ class PrpLinter {
       if (m) return { line: l, column: from + m.index + 1 };
     }
     return { line, column };
+  }
+}
+
+/** Whether a path exists; a symbolic link must lead to something (`stat` of the port does not follow links). */
+export async function existsFollowingLinks(workspace: Workspace, abs: string): Promise<boolean> {
+  const st = await workspace.fs.stat(abs);
+  if (!st) return false;
+  if (st.type !== 'symlink') return true;
+  try {
+    return (await workspace.fs.stat(await workspace.fs.realPath(abs))) !== undefined;
+  } catch {
+    return false;
   }
 }
 

@@ -18,7 +18,7 @@ export interface PlaceholderMatch {
 }
 
 const MARKERS =
-  /\[(?:TODO|TBD|FIXME|XXX|PLACEHOLDER)(?:[:\s][^\]\n]*)?\]|\b(?:TODO|FIXME)(?=\s*[:(])|\bTBD\b|\{\{[^{}\n]*\}\}|\bNEEDS CLARIFICATION\b/g;
+  /\[(?:TODO|TBD|FIXME|XXX|PLACEHOLDER)(?:[:\s][^\]\n]*)?\]|\b(?:TODO|FIXME)(?=\s*[:(])|\bTBD\b|\{\{(?!\s*\.)[^{}\n]*\}\}|\bNEEDS CLARIFICATION\b/g;
 
 /** `[…]` not preceded by `\`, `!`, `[` or `]` and not followed by `(`, `[` or `:` (links, images, wiki links). */
 const BRACKETS = /(?<![\\![\]])\[([^[\]\n]{2,240})\](?![([:])/g;
@@ -34,17 +34,27 @@ function isTemplateBracket(inner: string): boolean {
 
 /** Placeholders in prose (a text node's source). */
 export function prosePlaceholders(text: string): PlaceholderMatch[] {
-  const found: PlaceholderMatch[] = [];
+  const candidates: PlaceholderMatch[] = [];
   for (const m of text.matchAll(MARKERS)) {
     if (m.index > 0 && text[m.index - 1] === '\\') continue;
-    found.push({ index: m.index, text: m[0] });
+    candidates.push({ index: m.index, text: m[0] });
   }
   for (const m of text.matchAll(BRACKETS)) {
-    if (!isTemplateBracket(m[1]!)) continue;
-    if (found.some((f) => f.index <= m.index && m.index < f.index + f.text.length)) continue;
-    found.push({ index: m.index, text: m[0] });
+    if (isTemplateBracket(m[1]!)) candidates.push({ index: m.index, text: m[0] });
   }
-  return found.sort((a, b) => a.index - b.index);
+  return withoutOverlaps(candidates);
+}
+
+/** Sorted by position, longest first where two start together; a match inside an earlier one is dropped. */
+function withoutOverlaps(candidates: PlaceholderMatch[]): PlaceholderMatch[] {
+  candidates.sort((a, b) => a.index - b.index || b.text.length - a.text.length);
+  const kept: PlaceholderMatch[] = [];
+  for (const c of candidates) {
+    const last = kept[kept.length - 1];
+    if (last && c.index < last.index + last.text.length) continue;
+    kept.push(c);
+  }
+  return kept;
 }
 
 const BRACE = /(?<![$\w{])\{([A-Za-z_][\w-]*)\}(?!\})/g;
@@ -81,11 +91,10 @@ export function commandPlaceholders(command: string): PlaceholderMatch[] {
     for (const m of command.matchAll(re)) {
       if (inQuotes(m.index)) continue;
       if (re === MARKERS && !m[0].startsWith('[') && !m[0].startsWith('{{')) continue;
-      if (found.some((f) => f.index === m.index)) continue;
       found.push({ index: m.index, text: m[0] });
     }
   }
-  return found.sort((a, b) => a.index - b.index);
+  return withoutOverlaps(found);
 }
 
 /** Placeholders in a path or URL written in a reference or task: `{domain}`, `[exact/path/to/file.py]`… */
@@ -97,7 +106,7 @@ export function pathPlaceholders(value: string): PlaceholderMatch[] {
   for (const re of [BRACE, ANGLE, MUSTACHE]) {
     for (const m of value.matchAll(re)) found.push({ index: m.index, text: m[0] });
   }
-  return found.sort((a, b) => a.index - b.index);
+  return withoutOverlaps(found);
 }
 
 /** Placeholders in a comment of a code block (brackets and markers, not code). */

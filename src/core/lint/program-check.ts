@@ -272,7 +272,13 @@ export class ProgramChecker {
       throw e;
     }
     const st = await this.workspace.fs.stat(abs);
-    if (!st) {
+    const dangling =
+      st?.type === 'symlink' &&
+      !(await this.workspace.fs.realPath(abs).then(
+        () => true,
+        () => false,
+      ));
+    if (!st || dangling) {
       if (this.plannedFiles.has(rel)) return undefined;
       return {
         word: p,
