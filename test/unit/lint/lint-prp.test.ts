@@ -479,13 +479,13 @@ describe('lint', () => {
       );
     });
 
-    it('flags {name}, <name> and {{x}} in commands, not ${VAR}, brace expansion, awk or Go templates', async () => {
+    it('flags {name}, <name> and {{x}} in commands, not $-variables, brace expansion, awk or Go templates', async () => {
       const report = await lintText(
         prp([
           'npm test -- {pattern}',
           'curl http://x/<resource-id>',
           'echo {{token}}',
-          'echo ${HOME} {a,b} {1..3}',
+          `echo \${HOME} {a,b} {1..3}`,
           "awk '{print $1}' f",
           "docker inspect -f '{{.State}}' x",
           'find . -name x -exec grep -l y {} +',
