@@ -79,7 +79,7 @@ describe('CLI: lint (dist/cli.js)', () => {
       ),
     );
     assert.match(lines[lines.length - 1]!, /^PRPs\/templates\/prp_base\.md: \d+ errors, \d+ warnings$/);
-    assert.ok(!/\u001b\[/.test(r.stderr), 'no colour when NO_COLOR is set');
+    assert.ok(!r.stderr.includes('\u001b['), 'no colour when NO_COLOR is set');
   });
 
   it('--json prints {file, errors, warnings} on stdout', () => {
