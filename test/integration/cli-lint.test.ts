@@ -147,6 +147,31 @@ describe('CLI: lint (dist/cli.js)', () => {
     assert.match(deep.stderr, /^PRPs\/deep\.md:3:65: error: lists and block quotes are nested more than 32 deep/);
   });
 
+  it('evaluates ## IF blocks against the project facts: known names are fine, unknown ones are errors', () => {
+    const text = fixture('complete-ts.md').replace(
+      '## Final Validation Checklist',
+      [
+        "## IF techStack.database === 'postgresql'",
+        '```bash',
+        "psql -c 'select 1'",
+        '```',
+        '## ENDIF',
+        '## IF techStack.dbase',
+        '## ENDIF',
+        '',
+        '## Final Validation Checklist',
+      ].join('\n'),
+    );
+    project.write('PRPs/cond.md', text);
+    const r = cli(project, ['lint', 'cond', '--json']);
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout) as { errors: Array<{ rule: string; line: number; column: number }> };
+    assert.deepEqual(
+      report.errors.map((e) => [e.rule, e.column]),
+      [['prp-conditional-expression', 17]],
+    );
+  });
+
   it('exit 2 for bad usage', () => {
     assert.equal(cli(project, ['lint']).code, 2);
     assert.equal(cli(project, ['lint', 'rate-limit', '--format', 'xml']).code, 2);
