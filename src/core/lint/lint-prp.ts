@@ -258,17 +258,21 @@ class PrpLinter {
       outside('is outside the project');
       return;
     }
-    let abs: string;
-    try {
-      abs = await this.workspace.resolveInside(target);
-    } catch (e) {
-      if (e instanceof PathEscapeError) {
-        outside(e.reason);
-        return;
+    // A link to nothing is a missing file (checked first: a workspace may refuse to resolve through it).
+    const dangling = await isDanglingSymlink(this.workspace, this.workspace.abs(target));
+    let abs = this.workspace.abs(target);
+    if (!dangling) {
+      try {
+        abs = await this.workspace.resolveInside(target);
+      } catch (e) {
+        if (e instanceof PathEscapeError) {
+          outside(e.reason);
+          return;
+        }
+        throw e;
       }
-      throw e;
     }
-    if (!(await existsFollowingLinks(this.workspace, abs))) {
+    if (dangling || !(await existsFollowingLinks(this.workspace, abs))) {
       const hint = ref.kind === 'docfile' ? ' (put documentation for the agent in PRPs/ai_docs/)' : '';
       this.report(ref.line, ref.column, LintRule.ContextFileMissing, `${ref.kind}: "${target}" does not exist${hint}`);
     }
@@ -429,6 +433,16 @@ class PrpLinter {
     }
     return { line, column };
   }
+}
+
+/** A symbolic link whose target does not exist. */
+export async function isDanglingSymlink(workspace: Workspace, abs: string): Promise<boolean> {
+  const st = await workspace.fs.stat(abs).catch(() => undefined);
+  if (st?.type !== 'symlink') return false;
+  return workspace.fs.realPath(abs).then(
+    () => false,
+    () => true,
+  );
 }
 
 /** Whether a path exists; a symbolic link must lead to something (`stat` of the port does not follow links). */
