@@ -36,17 +36,30 @@ for (const name of ['ANTHROPIC_API_KEY', 'CLAUDE_API_KEY', 'ANTHROPIC_BASE_URL',
 
 const bold = (t) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${t}\x1b[0m` : t);
 
-function step(title, args, expected, note) {
+/** Whether this build of the CLI has `name` (listed in `--help`). */
+function hasCommand(name) {
+  const r = spawnSync(process.execPath, [cli, '--help'], { env, encoding: 'utf8' });
+  return new RegExp(`^\\s+${name}\\b`, 'm').test(r.stdout ?? '');
+}
+
+/** Runs one CLI step; stdout is shown, or captured and returned with `capture`. */
+function step(title, args, expected, note, capture = false) {
   console.log(`\n${bold(`━━ ${title}`)}`);
   console.log(`$ codex-context-forge ${args.join(' ')}`);
   if (note) console.log(note);
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: project, env, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: project,
+    env,
+    stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
+    encoding: 'utf8',
+  });
   if (r.status !== expected) {
     console.error(
       `\nThe demo stopped: \`${args[0]}\` exited with ${r.status ?? r.signal}, expected ${expected}. The project is in ${project}`,
     );
     process.exit(1);
   }
+  return r.stdout;
 }
 
 console.log(bold('Codex Context Forge demo'));
@@ -56,7 +69,8 @@ console.log(
 console.log(`and ${prp}, a PRP whose Validation Loop proves the fix.`);
 
 step('1. Set up the project', ['init'], 0);
-step('2. What is there', ['list'], 0);
+if (hasCommand('list')) step('2. What is there', ['list'], 0);
+else console.log(`\n${bold('━━ 2. What is there')}\n(\`list\` is not in this build of the CLI yet; skipped)`);
 step('3. Lint the PRP (deterministic, no model)', ['lint', prp], 0);
 step(
   '4. Run its gates before any change',
@@ -64,14 +78,16 @@ step(
   1,
   'Expected to fail: the tests fail until celsiusToFahrenheit is fixed.',
 );
-step(
+const result = step(
   '5. Execute the PRP — REPLAY of a recorded run',
-  ['run-prp', prp, '--provider', 'replay', '--cassette', cassette, '--yes'],
+  ['run-prp', prp, '--provider', 'replay', '--cassette', cassette, '--yes', '--json'],
   0,
   'REPLAY: the model’s answers come from a recording (no key, no network); the tools, the permission policy and\n' +
     'the gates run for real here. The first fix is wrong, a gate fails, its evidence goes back, the second passes.',
+  true,
 );
-step('6. The report of that run', ['report'], 0);
+const runId = JSON.parse(result).runs[0].runId;
+step('6. The report of that run', ['report', runId], 0);
 
 console.log(`\n${bold('Done.')} Explore the project and its run journal in ${project}`);
 console.log('With a key (ANTHROPIC_API_KEY), the same run-prp without --provider replay uses the real model.');

@@ -29,6 +29,7 @@ import { ExternalAgentRuntime } from '../core/agent/external-agent';
 import type { ModelRetryPolicy } from '../core/agent/model-retry';
 import type { PrpLinter } from '../core/agent/prp-lint';
 import type { OrchestrationSettings } from '../core/config/settings';
+import { lintPrp } from '../core/lint';
 import type { SessionApprovals } from '../core/policy/enforce';
 import type { PermissionPolicy } from '../core/policy/policy';
 import type { AgentPort } from '../core/ports/agent';
@@ -38,9 +39,11 @@ import type { FileSystem } from '../core/ports/file-system';
 import type { ModelClient } from '../core/ports/model-client';
 import type { ProcessRunner } from '../core/ports/process-runner';
 import { InputError } from '../core/problems';
+import { loadProjectFacts } from '../core/project/load-facts';
 import { Workspace } from '../core/workspace';
 import { AnthropicModelClient } from './anthropic-client';
 import { BaseUrlError, resolveAnthropicApiKey, resolveAnthropicBaseUrl } from './anthropic-credentials';
+import { NodeProgramResolver } from './node-program-resolver';
 import { ClaudeCodeAgent } from './providers/claude-code';
 import { CodexAgent } from './providers/codex';
 
@@ -103,6 +106,7 @@ export interface CreateAgentOptions {
   maxContextTokens?: number;
   /** Warn above this many context tokens. */
   contextBudgetTokens?: number;
+  /** How `/prp-create` checks the PRP it wrote (default: our `lint`, the same as `codex-context-forge lint`). */
   lint?: PrpLinter;
   observer?: AgentObserver;
   retryPolicy?: Partial<ModelRetryPolicy>;
@@ -128,6 +132,15 @@ export interface CreatedAgent {
    * themselves): hosts call it before starting a run so `--max-context-tokens` refuses up front.
    */
   preflight?(command: string, argsText: string): ReturnType<AgentRuntime['preflight']>;
+}
+
+/** Our lint as the `/prp-create` harness uses it: facts for `## IF` blocks, gate programs looked up on PATH. */
+export function projectLinter(workspace: Workspace, pathEnv?: string): PrpLinter {
+  return async (prp) => {
+    const facts = await loadProjectFacts(workspace);
+    const report = await lintPrp(workspace, prp, { facts, programs: new NodeProgramResolver(pathEnv) });
+    return report.problems;
+  };
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -175,6 +188,7 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
     ...(options.contextBudgetTokens !== undefined ? { warnTokens: options.contextBudgetTokens } : {}),
   };
   const noRecording = { recorded: () => 0, unplayed: () => [] };
+  const lint = options.lint ?? projectLinter(workspace, env.PATH);
 
   if (provider === 'claude-code' || provider === 'codex') {
     const external =
@@ -196,7 +210,7 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
       ...(options.model ? { model: options.model, modelExplicit: true } : {}),
       ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
       ...(options.settings ? { defaultTemplate: options.settings.defaultTemplate } : {}),
-      ...(options.lint ? { lint: options.lint } : {}),
+      lint,
       ...(options.prices ? { prices: options.prices } : {}),
       onWarning: (id, m) => options.observer?.onWarning?.(id, m),
       onMessage: (id, m) => options.observer?.onMessage?.(id, m),
@@ -297,7 +311,7 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
     ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     context,
-    ...(options.lint ? { lint: options.lint } : {}),
+    lint,
     budget,
     ...(options.prices ? { prices: options.prices } : {}),
     ...(options.retryPolicy ? { retryPolicy: options.retryPolicy } : {}),

@@ -2,9 +2,9 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { PrpLinter } from '../../../src/core/agent/prp-lint';
+import { projectLinter } from '../../../src/node/agent-factory';
 import { type AgentTestSetup, readText, setupAgent } from '../../support/agent-harness';
 import { reply } from '../../support/fake-anthropic';
-import { prpLinter } from '../../support/prp-linter';
 import { removeTempDirs } from '../../support/temp-project';
 
 type Block = { type: string; text?: string };
@@ -90,7 +90,8 @@ describe('agent runtime: /prp-create with lint rounds (fake Messages API)', func
   let lint: PrpLinter;
 
   beforeEach(() => {
-    lint = (prp, signal) => prpLinter(s.root)(prp, signal);
+    // Our real lint — the same as `codex-context-forge lint` — on the project under test.
+    lint = (prp, signal) => projectLinter(s.workspace)(prp, signal);
   });
   afterEach(async () => {
     await s?.stop();
@@ -143,7 +144,10 @@ describe('agent runtime: /prp-create with lint rounds (fake Messages API)', func
     );
     const result = await s.runtime.run(s.request('prp-create', 'subtract'));
     assert.equal(result.status, 'failed');
-    assert.match(result.error ?? '', /PRPs\/subtract\.md still fails lint after 3 fix rounds \(1 error\)/);
+    assert.match(
+      result.error ?? '',
+      /PRPs\/subtract\.md still fails lint after 3 fix rounds \(2 errors\): .*unfilled placeholder "\[TODO: lint command\]"/,
+    );
     assert.equal(s.h.fake.messageRequests().length, 5);
   });
 
