@@ -8,12 +8,10 @@ import { formatProblem, InputError, type Problem } from '../../core/problems';
 import { loadProjectFacts } from '../../core/project/load-facts';
 import { toSarif } from '../../core/report/sarif';
 import { TOOL_INFORMATION_URI, TOOL_NAME } from '../../core/report/tool';
-import { PathEscapeError } from '../../core/workspace';
 import { NodeProgramResolver } from '../../node/node-program-resolver';
 import { packageVersion } from '../../node/package-root';
 import { action } from '../command';
 import type { CliContext } from '../context';
-import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
 import { resolvePrpArgument } from '../prp-argument';
 
