@@ -8,13 +8,12 @@ import { formatProblem, InputError, type Problem } from '../../core/problems';
 import { loadProjectFacts } from '../../core/project/load-facts';
 import { toSarif } from '../../core/report/sarif';
 import { TOOL_INFORMATION_URI, TOOL_NAME } from '../../core/report/tool';
-import { PathEscapeError } from '../../core/workspace';
 import { NodeProgramResolver } from '../../node/node-program-resolver';
 import { packageVersion } from '../../node/package-root';
 import { action } from '../command';
 import type { CliContext } from '../context';
-import { UsageError } from '../errors';
 import { ExitCode } from '../exit-codes';
+import { resolvePrpArgument } from '../prp-argument';
 
 export type LintFormat = 'text' | 'json' | 'sarif';
 
@@ -84,34 +83,4 @@ function printText(ctx: CliContext, report: LintReport): void {
       ? `${report.file}: ${out.style('green', 'no problems found')}`
       : `${report.file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
   );
-}
-
-/**
- * `<prp>` is a path (relative to the project root) or a PRP name: `my-feature` → `PRPs/my-feature.md`,
- * `completed/old` → `PRPs/completed/old.md`. Paths outside the project are refused.
- */
-export async function resolvePrpArgument(ctx: CliContext, arg: string): Promise<string> {
-  if (!arg.trim())
-    throw new UsageError('lint needs a PRP: a path such as PRPs/my-feature.md, or a name such as my-feature');
-  const isMd = /\.md$/i.test(arg);
-  const candidates = [
-    ...(isMd || arg.includes('/') || arg.includes('\\') ? [arg] : []),
-    ...(isMd ? [`PRPs/${arg}`] : [`PRPs/${arg}.md`]),
-  ];
-  for (const candidate of candidates) {
-    let abs: string;
-    try {
-      abs = await ctx.workspace.resolveInside(candidate);
-    } catch (e) {
-      if (e instanceof PathEscapeError) {
-        if (candidate === arg)
-          throw new UsageError(`PRP path "${arg}" ${e.reason}; lint reads files inside the project only`);
-        continue;
-      }
-      throw e;
-    }
-    const st = await ctx.workspace.fs.stat(abs);
-    if (st && st.type !== 'directory') return ctx.workspace.rel(abs);
-  }
-  throw new UsageError(`no PRP "${arg}": looked for ${candidates.map((c) => `"${c}"`).join(' and ')} in ${ctx.root}`);
 }
