@@ -36,12 +36,6 @@ for (const name of ['ANTHROPIC_API_KEY', 'CLAUDE_API_KEY', 'ANTHROPIC_BASE_URL',
 
 const bold = (t) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${t}\x1b[0m` : t);
 
-/** Whether this build of the CLI has `name` (listed in `--help`). */
-function hasCommand(name) {
-  const r = spawnSync(process.execPath, [cli, '--help'], { env, encoding: 'utf8' });
-  return new RegExp(`^\\s+${name}\\b`, 'm').test(r.stdout ?? '');
-}
-
 /** Runs one CLI step; stdout is shown, or captured and returned with `capture`. */
 function step(title, args, expected, note, capture = false) {
   console.log(`\n${bold(`━━ ${title}`)}`);
@@ -69,8 +63,7 @@ console.log(
 console.log(`and ${prp}, a PRP whose Validation Loop proves the fix.`);
 
 step('1. Set up the project', ['init'], 0);
-if (hasCommand('list')) step('2. What is there', ['list'], 0);
-else console.log(`\n${bold('━━ 2. What is there')}\n(\`list\` is not in this build of the CLI yet; skipped)`);
+step('2. What is there', ['list'], 0);
 step('3. Lint the PRP (deterministic, no model)', ['lint', prp], 0);
 step(
   '4. Run its gates before any change',

@@ -25,6 +25,8 @@ describe('the demo script (dist/cli.js on examples/demo-project, replayed, no ke
     const dir = /Explore the project and its run journal in (\S+)/.exec(out)?.[1];
     if (dir) rmSync(path.dirname(dir), { recursive: true, force: true });
     assert.equal(code, 0, out);
+    assert.match(out, /\/prp-execute <path\/to\/prp\.md>/, 'list shows the slash commands');
+    assert.match(out, /fix-celsius-to-fahrenheit {2}PRP: Fix celsiusToFahrenheit · active/, 'and the PRP');
     assert.match(out, /PRPs\/fix-celsius-to-fahrenheit\.md: no problems found/);
     assert.match(out, /Run \S+ \(validate PRPs\/fix-celsius-to-fahrenheit\.md\): FAILED/);
     assert.match(out, /Agent \(REPLAY\): REPLAY of recordings\/fix-celsius-to-fahrenheit\.cassette\.json/);
