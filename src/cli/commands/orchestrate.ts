@@ -3,6 +3,7 @@
  * from `--var`, or asked for on a terminal) or a single slash command, journaled and resumable.
  */
 import type { Command } from 'commander';
+import { readSlashCommands } from '../../core/commands/read-slash-commands';
 import { conditionEvaluator } from '../../core/engine/conditions';
 import { EngineEvents } from '../../core/engine/engine-events';
 import type { PlanStep } from '../../core/engine/plan';
@@ -103,11 +104,17 @@ async function orchestrate(ctx: CliContext, target: string | undefined, opts: Or
     if ('error' in planned) throw new UsageError(planned.error);
     plan = planned.steps;
     const name = target.trim().slice(1).split(/\s+/)[0]!;
+    // A broken command file is bad input: refused here (exit 2, nothing written), not when its step is reached.
+    const commandFile = `.claude/commands/${name.split(':').join('/')}.md`;
+    const fileErrors = (await readSlashCommands(ctx.workspace)).problems.filter(
+      (p) => p.file === commandFile && p.severity === 'error',
+    );
+    if (fileErrors.length > 0) throw new InputError(fileErrors);
     const first = plan[0];
     if (created && first && (first.kind === 'agent' || first.kind === 'implement')) {
       await preflightOrRefuse(created, first.command, first.argsText);
     }
-    inputs.push(`.claude/commands/${name.split(':').join('/')}.md`);
+    inputs.push(commandFile);
   } else {
     const file = await readWorkflows(ctx.workspace);
     if (hasErrors(file.problems) || !file.value) throw new InputError(file.problems);

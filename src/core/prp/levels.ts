@@ -20,6 +20,17 @@ export function isLevelHeading(title: string): { level: number; name: string } |
   return m ? { level: Number(m[1]), name: m[2]!.trim() } : undefined;
 }
 
+/** Control characters (ESC, BEL, DEL…; not tab or CR) in a command line: terminals hide or act on them. */
+function controlChars(line: string): Array<{ offset: number; codePoint: number; name: string }> {
+  const out: Array<{ offset: number; codePoint: number; name: string }> = [];
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0d) || (c >= 0x7f && c <= 0x9f))
+      out.push({ offset: i, codePoint: c, name: 'CONTROL CHARACTER' });
+  }
+  return out;
+}
+
 function commandsOf(code: Code, source: Source): { commands: GateCommand[]; expectations: Field[] } {
   const split = splitShellCommands(code.value);
   const valueLines = code.value.split('\n');
@@ -28,7 +39,7 @@ function commandsOf(code: Code, source: Source): { commands: GateCommand[]; expe
     const end = source.codePosition(code, c.endLine, 0);
     const hidden: HiddenCharacter[] = [];
     for (let l = c.startLine; l <= c.endLine; l++) {
-      for (const h of findHiddenChars(valueLines[l] ?? '')) {
+      for (const h of [...findHiddenChars(valueLines[l] ?? ''), ...controlChars(valueLines[l] ?? '')]) {
         const at = source.codePosition(code, l, h.offset);
         hidden.push({ line: at.line, column: at.column, codePoint: h.codePoint, name: h.name });
       }

@@ -9,7 +9,7 @@
 import type { List, ListItem, Nodes, Root, RootContent } from 'mdast';
 import { type Problem, problem, type ReadResult } from '../problems';
 import { emptyTechStack, type ProjectFacts } from '../project/facts';
-import { decodeUtf8, describeCodePoint, MAX_INPUT_BYTES } from '../text';
+import { decodeUtf8, describeCodePoint, MAX_INPUT_BYTES, positionAt } from '../text';
 import { PathEscapeError, type Workspace } from '../workspace';
 import { resolveConditionals } from './conditionals';
 import { extractLevels } from './levels';
@@ -36,6 +36,7 @@ import { extractTitle } from './title';
 export const RULE_HIDDEN_UNICODE = 'hidden-unicode';
 export const RULE_FILE_NOT_FOUND = 'file-not-found';
 export const RULE_PATH_OUTSIDE_PROJECT = 'path-outside-project';
+export const RULE_NUL_BYTE = 'nul-byte';
 
 export interface ParsePrpOptions {
   /** What `## IF` conditions are evaluated against (default: nothing detected). */
@@ -220,6 +221,17 @@ export async function readPrpDocument(
   }
   const decoded = decodeUtf8(bytes, file);
   if (decoded.problems.length > 0) return { value: undefined, problems: decoded.problems };
+  // Markdown turns NUL into U+FFFD, so a gate command would run as something other than what was written.
+  const nul = decoded.text.indexOf('\0');
+  if (nul >= 0) {
+    const at = positionAt(decoded.text, nul);
+    return {
+      value: undefined,
+      problems: [
+        problem(file, at.line, at.column, RULE_NUL_BYTE, 'NUL byte in a PRP (a binary or corrupted file); remove it'),
+      ],
+    };
+  }
   return parsePrpDocument(decoded.text, file, options);
 }
 

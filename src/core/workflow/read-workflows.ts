@@ -12,11 +12,13 @@
 
 import { z } from 'zod';
 import { parseSlashCommandLine } from '../commands/command-line';
+import { variablesToMembers } from '../engine/conditions';
+import { parseExpression } from '../expr';
 import { hiddenCharProblems } from '../hidden-char-problems';
-import type { Problem, ReadResult } from '../problems';
+import { type Problem, problem, type ReadResult } from '../problems';
 import { splitArguments } from '../shell/split';
 import type { SourcePosition, ValuePath } from '../source-position';
-import { decodeUtf8 } from '../text';
+import { decodeUtf8, describeCodePoint, hasHiddenChars, LineIndex } from '../text';
 import { closedObject, nearest, zodProblems } from '../validation/zod-problems';
 import { PathEscapeError, type Workspace } from '../workspace';
 import { parseSafeYaml, type YamlSource } from '../yaml/safe-yaml';
@@ -382,6 +384,17 @@ class WorkflowReader {
           this.error([...path, 'else'], '`else:` is empty; list at least one step or remove `else:`');
           return undefined;
         }
+        // Checked now, not when the step is reached: a condition the run could never evaluate is bad input.
+        if (!hasHiddenChars(expression)) {
+          const parsed = parseExpression(variablesToMembers(expression));
+          if (!parsed.ok) {
+            const at = expression.includes('$') ? '' : ` at column ${parsed.error.column} of the condition`;
+            this.error(
+              condPath,
+              `this condition cannot be evaluated: ${parsed.error.message}${at}; conditions hold facts, $VARIABLES, literals, comparisons and && || ! ( ) only`,
+            );
+          }
+        }
         const uses = this.uses(scanTemplate(expression), expression, condPath, id, 'if');
         return {
           kind: 'if',
@@ -535,6 +548,24 @@ class WorkflowReader {
   }
 
   private hiddenCharacters(): void {
+    // Control characters (NUL, ESC, …) in what runs: never intended, and shown differently from what runs.
+    let lines: LineIndex | undefined;
+    for (const range of this.executable) {
+      const text = this.source.text.slice(range.start, range.end);
+      for (const at of controlCharOffsets(text)) {
+        lines ??= new LineIndex(this.source.text);
+        const pos = lines.positionAt(range.start + at);
+        this.problems.push(
+          problem(
+            this.file,
+            pos.line + this.source.lineOffset,
+            pos.column,
+            RULE,
+            `control character ${describeCodePoint(text.charCodeAt(at))} in ${range.what}: what is shown is not what would run; delete it`,
+          ),
+        );
+      }
+    }
     this.problems.push(
       ...hiddenCharProblems(this.source.text, this.file, {
         severity: 'warning',
@@ -558,6 +589,16 @@ class WorkflowReader {
   private error(path: ValuePath, message: string, options?: { key?: boolean }): void {
     this.problems.push(this.source.problemAt(path, RULE, message, 'error', options));
   }
+}
+
+/** Offsets of C0 control characters other than tab, line feed and carriage return, and of DEL. */
+function controlCharOffsets(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f) out.push(i);
+  }
+  return out;
 }
 
 function reservedMessage(name: string): string {

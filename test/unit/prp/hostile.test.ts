@@ -114,6 +114,26 @@ describe('PRP reader on hostile input', () => {
       );
     });
 
+    it('a control character (ESC) in a gate command is a positioned error', () => {
+      const r = parsePrp('# T\n\n## Validation Loop\n\n### Level 1: Syntax\n\n```bash\nmypy app/\u001b[2K --strict\n```\n', 'p.md');
+      const errors = r.problems.filter((p) => p.severity === 'error');
+      assert.deepEqual(
+        errors.map((p) => [p.line, p.column, p.rule]),
+        [[8, 10, 'hidden-unicode']],
+      );
+      assert.match(errors[0]!.message, /U\+001B CONTROL CHARACTER in gate command of Level 1/);
+    });
+
+    it('a NUL byte is a positioned problem (markdown would turn it into U+FFFD inside a gate command)', async () => {
+      writeFileSync(path.join(dir, 'nul.md'), '# Title\n\n```bash\nmypy app/\0 --strict\n```\n');
+      const r = await readPrp(ws, 'nul.md');
+      assert.equal(r.value, undefined);
+      assert.deepEqual(
+        r.problems.map((p) => [p.file, p.line, p.column, p.rule]),
+        [['nul.md', 4, 10, 'nul-byte']],
+      );
+    });
+
     it('a file over the 2 MB cap is refused before parsing', async () => {
       writeFileSync(path.join(dir, 'big.md'), `# Big\n${'x'.repeat(MAX_INPUT_BYTES)}`);
       const r = await readPrp(ws, 'big.md');

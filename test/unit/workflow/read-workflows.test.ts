@@ -286,6 +286,27 @@ describe('workflows: reading .claude/orchestration.yaml', () => {
     assert.match(r.problems[3]!.message, /in this if: condition/);
   });
 
+  it('rejects an if: condition that cannot be evaluated when the file is read, not when the step is reached', () => {
+    const [first, second] = problemsOf(
+      "workflows:\n  w:\n    steps:\n      - if: \"techStack.database === 'x' || process.exit()\"\n        then: [/a]\n      - if: $FLAG == 'on' &&\n        then: [/b]\n",
+    );
+    assert.match(first!, /^4:13 this condition cannot be evaluated: unexpected "\(" .* at column 43 of the condition/);
+    assert.match(second!, /^6:13 this condition cannot be evaluated: /);
+    assert.deepEqual(
+      problemsOf("workflows:\n  w:\n    steps:\n      - if: $FLAG == 'on' && !(a.b)\n        then: [/a]\n"),
+      [],
+    );
+  });
+
+  it('rejects control characters (NUL, ESC) in what runs, with their position', () => {
+    const r = parseWorkflows('workflows:\n  w:\n    steps:\n      - run: echo a\u0000b\n      - /fix x\u001b[2Jy\n');
+    assert.equal(r.value, undefined);
+    assert.deepEqual(
+      r.problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.message.slice(0, 40)}`),
+      ['4:20 error control character U+0000 in this run: sc', '5:15 error control character U+001B in this command'],
+    );
+  });
+
   it('formats problems as path:line:column: error: message', () => {
     const p = parseWorkflows('workflows:\n  w:\n    steps: []\n').problems[0]!;
     assert.equal(formatProblem(p), '.claude/orchestration.yaml:3:12: error: `steps:` is empty; add at least one step');
