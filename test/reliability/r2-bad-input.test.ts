@@ -147,7 +147,10 @@ describe('R2 bad-input corpus through the CLI', function () {
           // A path given on the command line has no line and column: the error names it and says why.
           assert.match(
             out,
-            new RegExp(`^error: (no PRP "${escapeRegExp(errorFile)}"|.*"${escapeRegExp(errorFile)}".* outside the project)`, 'm'),
+            new RegExp(
+              `^error: (no PRP "${escapeRegExp(errorFile)}"|.*"${escapeRegExp(errorFile)}".* outside the project)`,
+              'm',
+            ),
             out,
           );
         } else assert.match(out, new RegExp(`^${escapeRegExp(errorFile)}:\\d+:\\d+: error: \\S`, 'm'), out);

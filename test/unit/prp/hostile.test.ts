@@ -115,7 +115,10 @@ describe('PRP reader on hostile input', () => {
     });
 
     it('a control character (ESC) in a gate command is a positioned error', () => {
-      const r = parsePrp('# T\n\n## Validation Loop\n\n### Level 1: Syntax\n\n```bash\nmypy app/\u001b[2K --strict\n```\n', 'p.md');
+      const r = parsePrp(
+        '# T\n\n## Validation Loop\n\n### Level 1: Syntax\n\n```bash\nmypy app/\u001b[2K --strict\n```\n',
+        'p.md',
+      );
       const errors = r.problems.filter((p) => p.severity === 'error');
       assert.deepEqual(
         errors.map((p) => [p.line, p.column, p.rule]),
