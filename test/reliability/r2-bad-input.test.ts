@@ -50,7 +50,9 @@ interface Spec {
 
 function corpusFiles(): string[] {
   const out: string[] = [];
-  for (const folder of readdirSync(CORPUS).sort().filter((n) => !n.startsWith('.')))
+  for (const folder of readdirSync(CORPUS)
+    .sort()
+    .filter((n) => !n.startsWith('.')))
     for (const name of readdirSync(path.join(CORPUS, folder)).sort()) out.push(`${folder}/${name}`);
   return out;
 }
