@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI. `node esbuild.mjs [--production] [--watch] [--metafile]`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -46,15 +46,33 @@ const common = {
 
 const targets = [
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
+  // The CLI: a tiny CommonJS executable (`dist/cli.js`) that imports `dist/cli/main.mjs`, an ES module split into
+  // chunks so that `--version` loads almost nothing and each command only its own code (see commands/index.ts).
+  { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   {
     ...common,
-    entryPoints: ['src/cli/main.ts'],
-    outfile: 'dist/cli.js',
-    banner: { js: '#!/usr/bin/env node' },
+    entryPoints: { main: 'src/cli/main.ts' },
+    outdir: 'dist/cli',
+    format: 'esm',
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    // Bundled CommonJS packages call require(); code written for CommonJS reads __dirname.
+    banner: {
+      js: [
+        "import { createRequire as __ccfCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __ccfFileURLToPath } from 'node:url';",
+        "import { dirname as __ccfDirname } from 'node:path';",
+        'const require = __ccfCreateRequire(import.meta.url);',
+        'const __filename = __ccfFileURLToPath(import.meta.url);',
+        'const __dirname = __ccfDirname(__filename);',
+      ].join('\n'),
+    },
   },
 ];
 
 await mkdir('dist', { recursive: true });
+await rm('dist/cli', { recursive: true, force: true });
 if (watch) {
   for (const t of targets) {
     const ctx = await esbuild.context(t);

@@ -6,12 +6,32 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError } from '../core/problems';
 import { packageVersion } from '../node/package-root';
 import { runState } from './command';
-import { registerCommands } from './commands';
+import { COMMAND_NAMES, registerCommands } from './commands';
 import { CliError } from './errors';
 import { ExitCode } from './exit-codes';
 import { createOutput } from './output';
 
-export function buildProgram(): Command {
+/**
+ * The command line's command name (the first word that is not an option or the value of `--cwd`), or undefined.
+ * Only that command's module is loaded; `--help` before it, `help`, or an unknown name load them all.
+ */
+export function commandsToLoad(argv: readonly string[]): { only?: string; none?: boolean } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '-h' || a === '--help') return {};
+    if (a === '--cwd') {
+      i++;
+      continue;
+    }
+    if (a === '--')
+      return argv[i + 1] !== undefined && COMMAND_NAMES.includes(argv[i + 1]!) ? { only: argv[i + 1]! } : {};
+    if (a.startsWith('-')) continue;
+    return COMMAND_NAMES.includes(a) ? { only: a } : {};
+  }
+  return argv.includes('-V') || argv.includes('--version') ? { none: true } : {};
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command();
   program
     .name('codex-context-forge')
@@ -22,7 +42,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
-  registerCommands(program);
+  const load = commandsToLoad(argv);
+  if (!load.none) await registerCommands(program, load.only);
   // Every subcommand exits through our handler too, so usage errors give exit code 2.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
@@ -41,7 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   const err = createOutput(false);
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
     return interrupted ? ExitCode.Interrupted : runState.exitCode;
   } catch (e) {
     if (interrupted) return ExitCode.Interrupted;
@@ -67,7 +88,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** The `codex-context-forge` executable (`dist/cli.js` loads this and calls it). */
+export function run(): void {
   // `ccf list | head` closes our stdout early: that is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
