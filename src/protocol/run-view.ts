@@ -32,9 +32,14 @@ function hasUsage(u: Usage): boolean {
   return u.inputTokens + u.outputTokens + u.cacheReadInputTokens + u.cacheCreationInputTokens > 0;
 }
 
+/** The diagnostics the panel lists for a command, in order (a panel message names one by its index here). */
+export function viewDiagnostics(ev: CommandEvidence): CommandEvidence['diagnostics'] {
+  return ev.diagnostics.filter((d) => !isOutsideProject(d)).slice(0, MAX_DIAGNOSTICS_PER_COMMAND);
+}
+
 export function commandView(ev: CommandEvidence): CommandView {
   const inside = ev.diagnostics.filter((d) => !isOutsideProject(d));
-  const shown = inside.slice(0, MAX_DIAGNOSTICS_PER_COMMAND);
+  const shown = viewDiagnostics(ev);
   return {
     command: displayText(ev.command, 10_000),
     exitCode: ev.exitCode,

@@ -6,8 +6,9 @@
  */
 
 /** CSI / OSC / other escape sequences (ANSI colours, OSC 633 shell-integration markers, hyperlinks). */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what is being removed
-const ESCAPES = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+const ESCAPES =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape sequences are what is being removed
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 /** C0 controls except tab, C1 controls and DEL; bidi overrides/isolates that could reorder what is shown. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is being removed
 const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
