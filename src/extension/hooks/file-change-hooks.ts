@@ -28,6 +28,7 @@ export class FileChangeHooks implements vscode.Disposable {
   private readonly pending = new Map<number, Set<string>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private hooks: HookAction[] = [];
+  private generation = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly controller = new AbortController();
   private readonly subs: vscode.Disposable[] = [];
@@ -61,10 +62,12 @@ export class FileChangeHooks implements vscode.Disposable {
 
   /** Reads the hooks from the settings and starts or stops the watcher. */
   async reconfigure(): Promise<number> {
+    const generation = ++this.generation;
     this.watcher?.dispose();
     this.watcher = undefined;
     if (!this.enabled()) return 0;
     const settings = await readSettings(this.workspace);
+    if (generation !== this.generation) return this.hooks.length; // a newer call took over
     this.hooks = settings.value?.orchestration.hooks.onFileChange ?? [];
     if (this.hooks.length === 0) return 0;
     const watcher = vscode.workspace.createFileSystemWatcher(

@@ -52,6 +52,11 @@ export class RunPanel implements vscode.Disposable {
   readonly onDidDispose = this.closed.event;
   /** Messages from the webview that the protocol does not name (dropped). */
   rejected = 0;
+  /** Nothing left to send and nothing unacknowledged. */
+  get idle(): boolean {
+    return this.ready && this.awaiting === undefined && this.dirty.size === 0;
+  }
+
   /** What the webview said it rendered, with the last acknowledgement. */
   lastAck: Extract<WebviewMessage, { type: 'ack' }>['rendered'] | undefined;
   private readonly acked = new vscode.EventEmitter<Extract<WebviewMessage, { type: 'ack' }>>();
@@ -253,6 +258,7 @@ export class RunPanel implements vscode.Disposable {
     const chunks: OutputChunk[] = [];
     let budget = MAX_LINES_PER_BATCH;
     for (const stepId of [...this.dirty]) {
+      if (budget <= 0) break;
       this.dirty.delete(stepId);
       const buf = active.output.get(stepId);
       if (!buf) continue;
@@ -260,16 +266,14 @@ export class RunPanel implements vscode.Disposable {
       const reset = !sent || sent.attempt !== buf.attempt;
       if (reset) sent = { attempt: buf.attempt, next: 0 };
       const from = Math.max(sent!.next, buf.dropped);
-      let lines = buf.lines.slice(from - buf.dropped);
-      let stderr = buf.stderr.slice(from - buf.dropped);
-      let skipped = from - sent!.next;
-      if (lines.length > budget) {
-        skipped += lines.length - budget;
-        lines = lines.slice(lines.length - budget);
-        stderr = stderr.slice(stderr.length - budget);
-      }
+      const skipped = from - sent!.next;
+      // Oldest first, at most the budget; what is left stays dirty and goes after the next acknowledgement.
+      const lines = buf.lines.slice(from - buf.dropped, from - buf.dropped + budget);
+      const stderr = buf.stderr.slice(from - buf.dropped, from - buf.dropped + budget);
       budget -= lines.length;
-      this.sent.set(stepId, { attempt: buf.attempt, next: buf.dropped + buf.lines.length });
+      const next = from + lines.length;
+      this.sent.set(stepId, { attempt: buf.attempt, next });
+      if (next < buf.dropped + buf.lines.length) this.dirty.add(stepId);
       const errIdx = stderr.flatMap((e, i) => (e ? [i] : []));
       chunks.push({
         stepId,
@@ -279,7 +283,6 @@ export class RunPanel implements vscode.Disposable {
         lines,
         ...(errIdx.length ? { stderr: errIdx } : {}),
       });
-      if (budget <= 0) break;
     }
     if (chunks.length === 0) return;
     const seq = ++this.seq;

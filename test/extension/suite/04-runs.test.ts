@@ -36,7 +36,7 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
     const reviewOk = path.join(root(), 'review.ok');
     const running = vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', { workflow: 'fix_demo' });
 
-    // The first gate failed: its TS2322 is a problem at src/app.ts:4:21 (0-based line 3, column 20).
+    // The first gate failed: its TS2322 is a problem at src/app.ts:4:31 (0-based line 3, column 30).
     const problems = await waitFor('the gate failure in the Problems view', () => {
       const list = problemsOf('src/app.ts');
       return list.length > 0 && list;
@@ -47,7 +47,8 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
     assert.equal(d.code, 'TS2322');
     assert.equal(d.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(d.range.start.line, 3);
-    assert.equal(d.range.start.character, 20);
+    const source = fs.readFileSync(path.join(root(), 'src/app.ts'), 'utf8').split('\n')[3]!;
+    assert.equal(d.range.start.character, source.indexOf('"forty-two"'));
     assert.match(d.message, /Type 'string' is not assignable to type 'number'/);
 
     // While the fix step waits for the review, the status bar shows the step.
@@ -68,7 +69,7 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
     const t = run.terminal.transcript;
     assert.match(t, /▶ Type check/);
     assert.match(t, /\$ node tools\/typecheck\.mjs/);
-    assert.match(t, /src\/app\.ts\(4,21\): error TS2322/);
+    assert.match(t, /src\/app\.ts\(4,31\): error TS2322/);
     assert.match(t, /exit code 2/);
     assert.match(t, /fixed src\/app\.ts/);
     assert.match(t, /No errors\./);

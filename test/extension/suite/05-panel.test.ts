@@ -61,8 +61,8 @@ describe('the execution panel (webview protocol)', () => {
     assert.equal(result.status, 'passed');
     const panel = s.panels.get(result.runId!)!;
     const cap = vscode.workspace.getConfiguration('contextForge').get<number>('panel.maxOutputLines', 5000);
-    const ack = await waitFor('the last output acknowledged', () => panel.lastAck && panel.lastAck.lines >= cap && panel.lastAck, 60_000);
-    assert.ok(ack.lines <= cap + 2000, `lines in the panel: ${ack.lines}`);
+    const ack = await waitFor('all output sent and acknowledged', () => panel.idle && panel.lastAck, 60_000);
+    assert.ok(ack.lines >= cap && ack.lines <= 20_000, `lines in the panel: ${ack.lines}`);
     assert.ok(ack.domRows > 0 && ack.domRows < 200, `rows in the page: ${ack.domRows}`);
     const run = s.runs.activeRun(result.runId!)!;
     const buffered = run.output.get('steps[0]')!;
