@@ -16,7 +16,17 @@ delete pkg.files;
 delete pkg.devDependencies;
 delete pkg.scripts;
 fs.writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
-for (const entry of ['.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist', 'media', 'templates', 'schemas', 'examples']) {
+for (const entry of [
+  '.vscodeignore',
+  'README.md',
+  'CHANGELOG.md',
+  'LICENSE',
+  'dist',
+  'media',
+  'templates',
+  'schemas',
+  'examples',
+]) {
   const from = path.join(repo, entry);
   if (!fs.existsSync(from)) continue;
   fs.cpSync(from, path.join(stage, entry), {
@@ -33,7 +43,16 @@ if (!fs.existsSync(vsce)) {
 fs.rmSync(out, { force: true });
 execFileSync(
   node,
-  [vsce, 'package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
+  [
+    vsce,
+    'package',
+    '--no-dependencies',
+    '--skip-license',
+    '--allow-missing-repository',
+    '--no-rewrite-relative-links',
+    '--out',
+    out,
+  ],
   { cwd: stage, stdio: 'inherit' },
 );
 fs.rmSync(stage, { recursive: true, force: true });

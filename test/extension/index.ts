@@ -20,7 +20,11 @@ export async function run(): Promise<void> {
   mocha.grep(/\[restricted\]/);
   if (!restricted) mocha.invert();
   const dir = path.join(__dirname, 'suite');
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, f));
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((n) => n.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(path.join(dir, f));
   await new Promise<void>((resolve, reject) => {
     mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
   });

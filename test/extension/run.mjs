@@ -39,7 +39,20 @@ if (!only || only === 'main') {
   const t0 = Date.now();
   const r = spawnSync(
     process.execPath,
-    [path.join(harness, 'harness.mjs'), 'test', '--dev', REPO, '--tests', entry, '--folder', folder, '--env', JSON.stringify(env), '--timeout', '900'],
+    [
+      path.join(harness, 'harness.mjs'),
+      'test',
+      '--dev',
+      REPO,
+      '--tests',
+      entry,
+      '--folder',
+      folder,
+      '--env',
+      JSON.stringify(env),
+      '--timeout',
+      '900',
+    ],
     { stdio: 'inherit' },
   );
   console.log(`extension host suite: exit ${r.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import { readSettings, type Settings } from '../../core/config/settings';
 import { conditionEvaluator } from '../../core/engine/conditions';
 import { EngineEvents } from '../../core/engine/engine-events';
-import type { PlanStep } from '../../core/engine/plan';
+import { type PlanStep, walkPlan } from '../../core/engine/plan';
 import { projectCommandsOf } from '../../core/engine/plan-render';
 import type { ApprovalsPort } from '../../core/ports/approvals';
 import type { ProcessRunner } from '../../core/ports/process-runner';
@@ -30,6 +30,12 @@ import { RunTerminal } from './run-terminal';
 import { ShellIntegrationRunner } from './shell-integration-runner';
 import { StepOutputBuffers } from './step-output';
 import { TerminalEchoRunner } from './terminal-echo-runner';
+
+/** The plan has steps that need a model (agent and implement steps). */
+export function usesAgent(plan: readonly PlanStep[]): boolean {
+  for (const s of walkPlan(plan)) if (s.kind === 'agent' || s.kind === 'implement') return true;
+  return false;
+}
 
 /** Hook scripts from the settings: project commands that need approval like gates. */
 export function hookScripts(settings: Settings): string[] {
@@ -180,7 +186,7 @@ export class RunController implements vscode.Disposable {
     const refusal = await this.approve(request.plan, settings, `Context Forge: ${request.target}`);
     if (refusal) return this.refuse(refusal);
     const facts = await loadProjectFacts(this.workspace);
-    return this.host(request.target, (deps) =>
+    return this.host(request.target, usesAgent(request.plan), (deps) =>
       startRun({
         ...deps,
         settings: settings.orchestration,
@@ -207,7 +213,7 @@ export class RunController implements vscode.Disposable {
     const refusal = await this.approve(loaded.state.plan, settings, `Context Forge: resume ${loaded.state.target}`);
     if (refusal) return this.refuse(refusal);
     const facts = await loadProjectFacts(this.workspace);
-    return this.host(loaded.state.target, (deps) =>
+    return this.host(loaded.state.target, usesAgent(loaded.state.plan), (deps) =>
       resumeRun({
         ...deps,
         settings: settings.orchestration,
@@ -234,6 +240,7 @@ export class RunController implements vscode.Disposable {
   /** Runs one start or resume: terminal, runner, events, progress, and the end of it. */
   private async host(
     target: string,
+    needsAgent: boolean,
     launch: (deps: {
       events: EngineEvents;
       signal: AbortSignal;
@@ -244,8 +251,8 @@ export class RunController implements vscode.Disposable {
       wrapRunner(runner: ProcessRunner, run: { runId: string; runDir: string }): ProcessRunner;
     }) => Promise<RunOutcome>,
   ): Promise<RunResult> {
-    const choice = await this.agents.choose();
-    if (choice.unavailable) this.log.info(`agent steps: ${choice.unavailable}`);
+    const choice = needsAgent ? await this.agents.choose() : { provider: 'none' as const };
+    if (needsAgent && choice.unavailable) this.log.info(`agent steps: ${choice.unavailable}`);
     const controller = new AbortController();
     const events = new EngineEvents();
     const terminal = new RunTerminal(`Context Forge: ${target}`);
@@ -273,7 +280,7 @@ export class RunController implements vscode.Disposable {
         ? 'Commands run in a real shell terminal through shell integration; results are reported here.'
         : "Commands run in Context Forge's own process runner; their output and exact exit codes follow.",
     );
-    if (choice.unavailable && choice.agent === undefined) terminal.writeLine(`Agent steps: ${choice.unavailable}.`);
+    if (needsAgent && choice.agent === undefined) terminal.writeLine(`Agent steps: ${choice.unavailable}.`);
 
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Context Forge: ${target}`, cancellable: true },

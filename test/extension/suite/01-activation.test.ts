@@ -26,8 +26,24 @@ describe('activation and registration', () => {
     }
     const s = await services();
     assert.deepEqual([...s.commandIds].sort(), contributed.map((c) => c.command).sort());
-    for (const title of ['Orchestrate', 'Initialize Project', 'Create PRP', 'Execute PRP', 'Validate PRP', 'Lint PRP', 'Resume Run', 'Stop Run', 'Show Execution Panel', 'Set API Key', 'Clear API Key', 'Refresh']) {
-      assert.ok(contributed.some((c) => c.title === title), `no command titled ${title}`);
+    for (const title of [
+      'Orchestrate',
+      'Initialize Project',
+      'Create PRP',
+      'Execute PRP',
+      'Validate PRP',
+      'Lint PRP',
+      'Resume Run',
+      'Stop Run',
+      'Show Execution Panel',
+      'Set API Key',
+      'Clear API Key',
+      'Refresh',
+    ]) {
+      assert.ok(
+        contributed.some((c) => c.title === title),
+        `no command titled ${title}`,
+      );
     }
   });
 

@@ -19,13 +19,18 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
       const before = runIds();
       const s = await services();
       const asked = s.approvals.asked.length;
-      const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', { workflow: 'exit_three' });
+      const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', {
+        workflow: 'exit_three',
+      });
       assert.equal(result.status, 'refused');
       assert.match(result.message ?? '', /declined|not been approved/);
       assert.deepEqual(runIds(), before);
       const request = s.approvals.asked[asked]!;
       assert.equal(request.kind, 'project-commands');
-      assert.ok(request.commands?.some((c) => c.includes('echo "about to exit with 3"; exit 3')), JSON.stringify(request));
+      assert.ok(
+        request.commands?.some((c) => c.includes('echo "about to exit with 3"; exit 3')),
+        JSON.stringify(request),
+      );
     } finally {
       fs.writeFileSync(approvals, saved);
     }
@@ -53,7 +58,9 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
 
     // While the fix step waits for the review, the status bar shows the step.
     const run = await waitFor('the active run', () => s.runs.activeRuns().find((r) => r.target === 'fix_demo'));
-    await waitFor('status bar "step 2/3"', () => /^\$\(sync~spin\) Context Forge: step 2\/3 · Review, then apply the fix$/.test(s.statusBar.item.text));
+    await waitFor('status bar "step 2/3"', () =>
+      /^\$\(sync~spin\) Context Forge: step 2\/3 · Review, then apply the fix$/.test(s.statusBar.item.text),
+    );
     assert.deepEqual(s.statusBar.item.command, {
       command: 'contextForge.showPanel',
       title: 'Show Execution Panel',
@@ -80,7 +87,9 @@ describe('runs: diagnostics, status bar, terminal, Problems', () => {
 
   it("the run's Pseudoterminal reports exact exit codes and closes with the run's exit code", async () => {
     const s = await services();
-    const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', { workflow: 'exit_three' });
+    const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', {
+      workflow: 'exit_three',
+    });
     assert.equal(result.status, 'failed');
     const run = s.runs.activeRun(result.runId!)!;
     assert.match(run.terminal.transcript, /about to exit with 3/);

@@ -17,7 +17,10 @@ describe('the execution panel (webview protocol)', () => {
     const runId = await vscode.commands.executeCommand<string>('contextForge.showPanel', last.runId);
     assert.equal(runId, last.runId);
     const panel = s.panels.get(last.runId)!;
-    const ack = await waitFor('an acknowledgement of the rendered run', () => panel.lastAck?.steps === 3 && panel.lastAck);
+    const ack = await waitFor(
+      'an acknowledgement of the rendered run',
+      () => panel.lastAck?.steps === 3 && panel.lastAck,
+    );
     assert.equal(ack.steps, 3);
     assert.equal(panel.panel.title, 'Run: fix_demo');
   });
@@ -41,16 +44,22 @@ describe('the execution panel (webview protocol)', () => {
     assert.equal(panel.rejected, before + 7);
   });
 
-  it('opens a diagnostic at its file and line, resolved from the host\'s own evidence', async () => {
+  it("opens a diagnostic at its file and line, resolved from the host's own evidence", async () => {
     const s = await services();
     const last = (await s.runs.list(20)).find((r) => r.state.target === 'fix_demo')!;
     const panel = s.panels.get(last.runId) ?? s.panels.show(last.runId);
     assert.equal(await panel.receive({ type: 'openDiagnostic', stepId: 'steps[0]', command: 0, diagnostic: 0 }), true);
-    const editor = await waitFor('the editor of src/app.ts', () =>
-      vscode.window.activeTextEditor?.document.uri.fsPath === path.join(root(), 'src/app.ts') && vscode.window.activeTextEditor,
+    const editor = await waitFor(
+      'the editor of src/app.ts',
+      () =>
+        vscode.window.activeTextEditor?.document.uri.fsPath === path.join(root(), 'src/app.ts') &&
+        vscode.window.activeTextEditor,
     );
     assert.equal(editor.selection.active.line, 3);
-    assert.equal(await panel.receive({ type: 'openDiagnostic', stepId: 'steps[0]', command: 0, diagnostic: 99 }), false);
+    assert.equal(
+      await panel.receive({ type: 'openDiagnostic', stepId: 'steps[0]', command: 0, diagnostic: 99 }),
+      false,
+    );
     assert.equal(await panel.receive({ type: 'openLog', stepId: 'steps[0]', command: 0 }), true);
     await waitFor('the log file', () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('.log'));
   });

@@ -48,11 +48,15 @@ describe('[restricted] Restricted Mode', () => {
 
   it('does not watch files for onFileChange hooks', async () => {
     const s = await services();
-    await vscode.workspace.getConfiguration('contextForge').update('hooks.onFileChange', true, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('contextForge')
+      .update('hooks.onFileChange', true, vscode.ConfigurationTarget.Global);
     try {
       assert.equal(await s.hooks.reconfigure(), 0);
     } finally {
-      await vscode.workspace.getConfiguration('contextForge').update('hooks.onFileChange', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('contextForge')
+        .update('hooks.onFileChange', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -17,13 +17,18 @@ describe('terminal mode "shellIntegration": steps in a real shell', () => {
 
   it("gets the command's exit code and output from the shell", async () => {
     const s = await services();
-    const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', { workflow: 'exit_three' });
+    const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', {
+      workflow: 'exit_three',
+    });
     assert.equal(result.status, 'failed', JSON.stringify(result));
     const run = s.runs.activeRun(result.runId!)!;
     assert.ok(run.shell?.shellTerminal, 'a real shell terminal was used');
     const ev = run.state!.steps.find((x) => x.name === 'Exit with 3')!.evidence![0]!;
     assert.equal(ev.exitCode, 3, JSON.stringify(ev));
-    assert.ok(ev.outputTail.some((l) => l.includes('about to exit with 3')), JSON.stringify(ev.outputTail));
+    assert.ok(
+      ev.outputTail.some((l) => l.includes('about to exit with 3')),
+      JSON.stringify(ev.outputTail),
+    );
     run.shell?.dispose();
   });
 
@@ -39,8 +44,13 @@ describe('terminal mode "shellIntegration": steps in a real shell', () => {
     run.shell!.shellTerminal!.dispose();
     const result = await running;
     assert.equal(result.status, 'failed');
-    const step = (await s.runs.load(result.runId!))!.state.steps.find((st) => st.name === 'Review, then apply the fix')!;
+    const step = (await s.runs.load(result.runId!))!.state.steps.find(
+      (st) => st.name === 'Review, then apply the fix',
+    )!;
     assert.equal(step.status, 'failed');
-    assert.ok(step.evidence?.[0]?.outputTail.some((l) => /terminal was closed/.test(l)), JSON.stringify(step.evidence));
+    assert.ok(
+      step.evidence?.[0]?.outputTail.some((l) => /terminal was closed/.test(l)),
+      JSON.stringify(step.evidence),
+    );
   });
 });

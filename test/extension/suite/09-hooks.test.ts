@@ -36,7 +36,7 @@ describe('onFileChange hooks from the workspace file watcher', () => {
     }
   });
 
-  it("ignores the writes of a run (the fix step rewrites src/app.ts)", async () => {
+  it('ignores the writes of a run (the fix step rewrites src/app.ts)', async () => {
     const s = await services();
     const app = path.join(root(), 'src', 'app.ts');
     fs.writeFileSync(app, fs.readFileSync(app, 'utf8').replace(': number = 42', ': number = "forty-two"'));
@@ -45,7 +45,9 @@ describe('onFileChange hooks from the workspace file watcher', () => {
     try {
       await waitFor('the hook for the user edit', () => fired.length === 1);
       fs.writeFileSync(path.join(root(), 'review.ok'), 'ok');
-      const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', { workflow: 'fix_demo' });
+      const result = await vscode.commands.executeCommand<RunResult>('contextForge.orchestrate', {
+        workflow: 'fix_demo',
+      });
       assert.equal(result.status, 'passed');
       assert.match(fs.readFileSync(app, 'utf8'), /: number = 42/);
       await new Promise((r) => setTimeout(r, 2000));

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../../../src/core/config/settings';
-import { planWorkflow } from '../../../src/core/engine/plan-workflow';
 import { projectCommandsOf } from '../../../src/core/engine/plan-render';
+import { planWorkflow } from '../../../src/core/engine/plan-workflow';
 import { commandHash } from '../../../src/core/trust/command-hash';
 import { bindVariables, workflowVariables } from '../../../src/core/workflow/bind';
 import { readWorkflows } from '../../../src/core/workflow/read-workflows';
@@ -55,7 +55,8 @@ export async function approveFixtureCommands(): Promise<string[]> {
   for (const workflow of file.value?.workflows ?? []) {
     const values = Object.fromEntries(workflowVariables(workflow).map((v) => [v.name, 'x']));
     const bound = bindVariables(workflow, values);
-    if (bound.value) for (const c of projectCommandsOf(planWorkflow(bound.value, settings.value!.orchestration))) commands.add(c);
+    if (bound.value)
+      for (const c of projectCommandsOf(planWorkflow(bound.value, settings.value!.orchestration))) commands.add(c);
   }
   for (const h of settings.value!.orchestration.hooks.onFileChange) if (h.kind === 'run') commands.add(h.script);
   const store = new FileApprovalStore();
@@ -90,5 +91,7 @@ export function manifest(): {
 
 /** Problems VS Code holds for a workspace file, from the Context Forge collection. */
 export function problemsOf(relative: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(vscode.Uri.file(path.join(root(), relative))).filter((d) => d.source !== undefined);
+  return vscode.languages
+    .getDiagnostics(vscode.Uri.file(path.join(root(), relative)))
+    .filter((d) => d.source !== undefined);
 }

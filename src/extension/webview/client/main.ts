@@ -73,12 +73,24 @@ function duration(ms: number | undefined): string {
 }
 
 function usageText(u: UsageView): string {
+  if (u.input + u.output + u.cacheRead + u.cacheWrite === 0) return 'none (no model used)';
   const cost = u.costUsd === null ? 'cost unknown' : `$${u.costUsd.toFixed(u.costUsd < 1 ? 4 : 2)}`;
   return `${u.input.toLocaleString()} in · ${u.output.toLocaleString()} out · ${u.cacheRead.toLocaleString()} cached · ${cost}`;
 }
 
-function button(label: string, codicon: string, enabled: boolean, message: WebviewMessage, id: string): HTMLButtonElement {
-  const b = el('button', { className: 'action', title: label, data: { action: id } }, icon(codicon), el('span', { text: label }));
+function button(
+  label: string,
+  codicon: string,
+  enabled: boolean,
+  message: WebviewMessage,
+  id: string,
+): HTMLButtonElement {
+  const b = el(
+    'button',
+    { className: 'action', title: label, data: { action: id } },
+    icon(codicon),
+    el('span', { text: label }),
+  );
   b.disabled = !enabled;
   b.addEventListener('click', () => send(message));
   return b;
@@ -131,7 +143,13 @@ function renderHeader(view: RunView): HTMLElement {
     ),
     actions,
   );
-  if (!view.trusted) header.append(el('p', { className: 'notice', text: 'Restricted Mode: this workspace is not trusted, so nothing can be run from here.' }));
+  if (!view.trusted)
+    header.append(
+      el('p', {
+        className: 'notice',
+        text: 'Restricted Mode: this workspace is not trusted, so nothing can be run from here.',
+      }),
+    );
   if (view.reason) header.append(el('p', { className: 'reason', text: view.reason }));
   return header;
 }
@@ -248,7 +266,8 @@ function renderDetail(view: RunView): HTMLElement {
       if (c.moreDiagnostics) list.append(el('li', { className: 'muted', text: `… and ${c.moreDiagnostics} more` }));
       box.append(list);
     }
-    if (c.failingTests.length) box.append(el('p', { className: 'muted', text: `failing tests: ${c.failingTests.join(', ')}` }));
+    if (c.failingTests.length)
+      box.append(el('p', { className: 'muted', text: `failing tests: ${c.failingTests.join(', ')}` }));
     detail.append(box);
   });
   const out = output.get(step.id);
@@ -259,7 +278,9 @@ function renderDetail(view: RunView): HTMLElement {
       el('span', { text: 'Output' }),
       el('span', {
         className: 'muted',
-        text: out ? `${out.lines.length.toLocaleString()} lines${out.dropped ? ` (${out.dropped.toLocaleString()} earlier lines only in the log)` : ''}` : 'no output yet',
+        text: out
+          ? `${out.lines.length.toLocaleString()} lines${out.dropped ? ` (${out.dropped.toLocaleString()} earlier lines only in the log)` : ''}`
+          : 'no output yet',
       }),
     ),
     lines.element,
