@@ -27,3 +27,15 @@ export async function createRunAgent(
   if (flags.provider) throw new UsageError(`provider "${flags.provider}" is not available in this build`);
   return undefined;
 }
+
+/** After a passed `run-prp`: the PRP moves to `PRPs/completed/`. Returns the new path, or undefined. */
+export async function finishPrp(ctx: CliContext, prp: string): Promise<string | undefined> {
+  if (!prp.startsWith('PRPs/') || prp.startsWith('PRPs/completed/')) return undefined;
+  const target = `PRPs/completed/${prp.slice('PRPs/'.length)}`;
+  const from = await ctx.workspace.resolveInside(prp);
+  const to = await ctx.workspace.resolveInside(target);
+  if (await ctx.workspace.fs.stat(to)) return undefined;
+  await ctx.workspace.fs.mkdir(ctx.workspace.abs(target.slice(0, target.lastIndexOf('/'))));
+  await ctx.workspace.fs.rename(from, to);
+  return target;
+}

@@ -5,19 +5,21 @@ import { registerInit } from './init';
 import { registerOrchestrate } from './orchestrate';
 import { registerPolicy } from './policy';
 import { registerReport } from './report';
-import { registerReserved } from './reserved';
+import { registerRunPrp } from './run-prp';
 import { registerStatus } from './status';
 import { registerStop } from './stop';
+import { registerValidate } from './validate';
 import { registerWatch } from './watch';
 
 export function registerCommands(program: Command): void {
   registerInit(program);
+  registerValidate(program);
   registerOrchestrate(program);
+  registerRunPrp(program);
   registerStatus(program);
   registerStop(program);
   registerReport(program);
   registerWatch(program);
   registerPolicy(program);
-  registerReserved(program, new Set(['orchestrate', 'status', 'stop', 'report', 'watch']));
   registerEmitSchemas(program);
 }

@@ -167,6 +167,7 @@ export class Engine {
       case 'shell':
         return this.runLeaf(step, signal, (attempt, s) => this.runShell(step, attempt, s));
       case 'level':
+        if (step.skip) return this.recordSkipped(step, step.skip);
         return this.runLeaf(step, signal, (attempt, s) => this.runLevel(step, attempt, s));
       case 'agent':
         return this.runLeaf(step, signal, (attempt, s) => this.runAgent(step, attempt, s));
@@ -177,6 +178,15 @@ export class Engine {
       case 'if':
         return this.runContainer(step, signal, (s) => this.runIf(step, s));
     }
+  }
+
+  /** A step decided not to run: journaled as skipped, with the reason. */
+  private async recordSkipped(step: PlanStep, reason: string): Promise<Outcome> {
+    const attempt = this.nextAttempt(step.id);
+    const startedAt = this.deps.clock.now();
+    await this.started(step, attempt);
+    await this.finished(step, attempt, startedAt, { status: 'skipped', reason });
+    return 'skipped';
   }
 
   private nextAttempt(stepId: string): number {
@@ -205,7 +215,7 @@ export class Engine {
       stepId: step.id,
       attempt,
       status,
-      durationMs: this.deps.clock.now() - startedAt,
+      durationMs: Math.round(this.deps.clock.now() - startedAt),
       ...(outcome.evidence ? { evidence: outcome.evidence } : {}),
       ...(outcome.usage ? { usage: outcome.usage } : {}),
       ...(outcome.reason ? { reason: outcome.reason } : {}),
@@ -512,7 +522,7 @@ export class Engine {
       signal: result.signal,
       ...(result.timedOut ? { timedOut: true } : {}),
       ...(result.spawnError ? { spawnError: result.spawnError } : {}),
-      durationMs: result.durationMs,
+      durationMs: Math.round(result.durationMs),
       logFile: log.path,
       outputTail: tail,
       diagnostics: parsed.diagnostics,
@@ -612,6 +622,10 @@ export class Engine {
       const failed: Array<{ level: LevelStep; outcome: LeafOutcome }> = [];
       for (const level of levels.levels) {
         if (signal.aborted) break;
+        if (level.skip) {
+          await this.recordSkipped(level, level.skip);
+          continue;
+        }
         const levelAttempt = this.nextAttempt(level.id);
         const levelStarted = this.deps.clock.now();
         await this.started(level, levelAttempt);

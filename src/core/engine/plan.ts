@@ -31,6 +31,8 @@ export interface LevelStep extends StepBase {
   /** A failing mandatory level fails the run; a failing recommended one is reported but does not. */
   mandatory: boolean;
   commands: GateCommand[];
+  /** Set when this level is not run (not required by `validationLevel`, `--level`, `--skip-validation`): why. */
+  skip?: string;
 }
 
 export interface GateCommand {
