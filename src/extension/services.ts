@@ -4,8 +4,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { ImplementStep, LevelStep } from '../core/engine/plan';
+import { planLevels } from '../core/engine/plan-prp';
+import { PRP_EXECUTE } from '../core/engine/plan-workflow';
 import { applyInit, hasChanges, summarize } from '../core/init/apply';
 import { planInit } from '../core/init/plan';
+import { formatProblem, hasErrors } from '../core/problems';
+import { loadProjectFacts } from '../core/project/load-facts';
+import { readPrp } from '../core/prp';
 import { buildReport, renderMarkdown } from '../core/report/run-report';
 import { Workspace } from '../core/workspace';
 import { NodeFileSystem } from '../node/node-file-system';
@@ -21,6 +27,7 @@ import { AgentProvider } from './providers/agent-provider';
 import { ApiKeyStore } from './providers/api-key';
 import { DialogApprovals } from './providers/approvals';
 import { PrpCodeLensProvider } from './prp/prp-codelens';
+import { type PrpFindings, PrpProblems } from './prp/prp-problems';
 import { GateDiagnostics } from './runs/gate-diagnostics';
 import { RunController, type RunController as RunControllerType, type RunResult } from './runs/run-controller';
 import { RunStatusBar } from './runs/run-status-bar';
@@ -73,10 +80,20 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
     root
       ? runs.list(vscode.workspace.getConfiguration('contextForge').get<number>('runs.shown', 20))
       : Promise.resolve([]);
-  const prpTree = new PrpTreeProvider(project, loadRuns);
+  const prpProblems = new PrpProblems(workspace);
+  const prpFindings = async (prp: PrpFile) => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === prp.uri.fsPath);
+    if (open) return prpProblems.summary(open.uri) ?? (await prpProblems.check(open));
+    const read = await readPrp(workspace, prp.path);
+    const errors = read.problems.filter((p) => p.severity === 'error').length;
+    return { errors, warnings: read.problems.length - errors };
+  };
+  const prpTree = new PrpTreeProvider(project, loadRuns, prpFindings);
   const runsTree = new RunsTreeProvider(loadRuns, (id) => runs.isLive(id));
-  const codeLens = new PrpCodeLensProvider(workspace.root, () => undefined);
-  context.subscriptions.push(project, runs, diagnostics, statusBar, panels, hooks);
+  const codeLens = new PrpCodeLensProvider(workspace.root, (doc) => prpProblems.summary(doc.uri));
+  context.subscriptions.push(project, runs, diagnostics, statusBar, panels, hooks, prpProblems);
+  prpProblems.start();
+  context.subscriptions.push(prpProblems.onDidChange(() => host.refreshLenses()));
 
   // ---- live updates -------------------------------------------------------------------------------
   const refreshRuns = debounce(250, () => host.refreshRuns());
@@ -219,19 +236,65 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
     return picked?.runId;
   };
 
-  const executePrp = async (prp: string): Promise<RunResult | undefined> => {
+  /** Reads a PRP and plans its levels; refuses (with the positioned problems) when it cannot be used. */
+  const prpLevels = async (
+    prp: string,
+    options: { only?: number; idPrefix?: string },
+  ): Promise<{ levels: LevelStep[] } | { refused: RunResult }> => {
     const snap = await project.snapshot();
-    if (!snap.settings.value) return { status: 'refused', message: 'settings could not be read' };
-    const { planCommandLine } = await import('../core/engine/plan-workflow');
-    const { shellQuote } = await import('../core/shell/quote');
-    const planned = planCommandLine(`/prp-execute ${shellQuote(prp)}`, snap.settings.value.orchestration);
-    if ('error' in planned) return { status: 'refused', message: planned.error };
+    const settings = snap.settings.value;
+    if (!settings || hasErrors(snap.settings.problems)) {
+      const message = `invalid settings:\n${snap.settings.problems.map(formatProblem).join('\n')}`;
+      void vscode.window.showErrorMessage(`Context Forge: ${message}`);
+      return { refused: { status: 'refused', message } };
+    }
+    const read = await readPrp(workspace, prp, { facts: await loadProjectFacts(workspace) });
+    if (!read.value || hasErrors(read.problems)) {
+      const message = `${prp} cannot be used:\n${read.problems
+        .filter((p) => p.severity === 'error')
+        .map(formatProblem)
+        .join('\n')}`;
+      void vscode.window.showErrorMessage(`Context Forge: ${message}`);
+      return { refused: { status: 'refused', message } };
+    }
+    const levels = planLevels(read.value, settings.orchestration, {
+      ...(options.idPrefix ? { idPrefix: options.idPrefix } : {}),
+      ...(options.only !== undefined ? { selection: { only: options.only } } : {}),
+    });
+    const runnable = levels.filter((l) => !l.skip);
+    if (options.only !== undefined && !levels.some((l) => l.level === options.only)) {
+      const message = `${prp} has no Level ${options.only}`;
+      void vscode.window.showErrorMessage(`Context Forge: ${message}`);
+      return { refused: { status: 'refused', message } };
+    }
+    if (runnable.length === 0) {
+      const message = `${prp} has no validation level to run (### Level N: Name with a bash block): nothing can prove the work`;
+      void vscode.window.showErrorMessage(`Context Forge: ${message}`);
+      return { refused: { status: 'refused', message } };
+    }
+    return { levels };
+  };
+
+  const executePrp = async (prp: string): Promise<RunResult | undefined> => {
+    const planned = await prpLevels(prp, { idPrefix: 'implement' });
+    if ('refused' in planned) return planned.refused;
+    const settings = (await project.snapshot()).settings.value!;
+    const step: ImplementStep = {
+      kind: 'implement',
+      id: 'implement',
+      name: `/${PRP_EXECUTE} ${prp}`,
+      command: PRP_EXECUTE,
+      argsText: prp,
+      prp,
+      levels: planned.levels,
+      maxRounds: Math.max(1, settings.orchestration.retry.maxAttempts),
+    };
     return runs.start({
       kind: 'prp',
       target: prp,
-      plan: planned.steps,
+      plan: [step],
       variables: {},
-      inputs: ['.claude/settings.local.json', prp],
+      inputs: [prp, '.claude/settings.local.json', '.claude/commands/prp-execute.md'],
     });
   };
 
@@ -422,7 +485,7 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
         return orchestrate({ project, runs, executePrp }, { workflow: s.target, variables: s.variables });
       if (s.kind === 'command') return orchestrate({ project, runs, executePrp }, { command: s.target });
       if (s.kind === 'prp') return executePrp(s.target);
-      return validatePrp(s.target.split('#')[0]!, levelOfTarget(s.target));
+      return validatePrp(s.target, onlyLevelOf(s.plan as Array<{ kind: string; level?: number; skip?: string }>));
     },
     'contextForge.openItem': async (arg) => {
       const target = arg as { file?: string; line?: number } | PrpTreeNode | undefined;
@@ -444,22 +507,40 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
     },
   };
 
-  function levelOfTarget(target: string): number | undefined {
-    const m = /#level-(\d+)$/.exec(target);
-    return m ? Number(m[1]) : undefined;
+  /** The level a `validate` run was limited to (`Run Level N`), from its recorded plan. */
+  function onlyLevelOf(plan: readonly { kind: string; level?: number; skip?: string }[]): number | undefined {
+    const levels = plan.filter((s) => s.kind === 'level');
+    const ran = levels.filter((l) => !l.skip);
+    return ran.length === 1 && levels.some((l) => l.skip?.startsWith('only level')) ? ran[0]!.level : undefined;
   }
 
+  /** Runs the PRP's Validation Loop (or one level of it) — the harness alone, no model. */
   async function validatePrp(prp: string, level?: number): Promise<RunResult | undefined> {
-    const message = `reading the validation levels of ${prp}${level ? ` (level ${level})` : ''} needs the PRP reader, which this build does not have yet`;
-    void vscode.window.showErrorMessage(`Context Forge: ${message}`);
-    return { status: 'refused', message };
+    const planned = await prpLevels(prp, level !== undefined ? { only: level } : {});
+    if ('refused' in planned) return planned.refused;
+    return runs.start({
+      kind: 'validate',
+      target: prp,
+      plan: planned.levels,
+      variables: {},
+      inputs: [prp, '.claude/settings.local.json'],
+      trackWorkTree: false,
+    });
   }
 
-  async function lintPrp(prp: string): Promise<{ errors: number; warnings: number } | undefined> {
-    void vscode.window.showErrorMessage(
-      `Context Forge: linting ${prp} needs the PRP linter, which this build does not have yet`,
+  /** The PRP's findings now (from the open editor's text, else the file), into the Problems view. */
+  async function lintPrp(prp: string): Promise<PrpFindings | undefined> {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(await workspace.resolveInside(prp)));
+    const findings = await prpProblems.check(doc);
+    if (!findings) return undefined;
+    const text =
+      findings.errors + findings.warnings === 0
+        ? `${prp}: no problems found.`
+        : `${prp}: ${findings.errors} error(s), ${findings.warnings} warning(s) — see the Problems view.`;
+    void (findings.errors ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
+      `Context Forge: ${text}`,
     );
-    return undefined;
+    return findings;
   }
 
   const runCommand = async (id: CommandId, args: unknown[]): Promise<unknown> => {
@@ -493,6 +574,7 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
     keys,
     agents,
     hooks,
+    prpProblems,
     prpTree,
     runsTree,
     codeLens,

@@ -8,6 +8,7 @@ import { readSlashCommands } from '../../core/commands/read-slash-commands';
 import type { SlashCommand } from '../../core/commands/slash-command';
 import { readSettings, type Settings } from '../../core/config/settings';
 import type { ReadResult } from '../../core/problems';
+import { listPrps } from '../../core/prp';
 import { readWorkflows } from '../../core/workflow/read-workflows';
 import type { OrchestrationFile } from '../../core/workflow/schema';
 import type { Workspace } from '../../core/workspace';
@@ -20,6 +21,7 @@ export interface PrpFile {
   uri: vscode.Uri;
   group: PrpGroup;
   name: string;
+  title?: string;
 }
 
 export interface ProjectSnapshot {
@@ -88,22 +90,19 @@ export class ProjectModel implements vscode.Disposable {
     return snapshot;
   }
 
+  /** Through the core's `listPrps` (symlinks out of the project and loops are skipped there). */
   private async listPrps(): Promise<PrpFile[]> {
-    const base = vscode.Uri.file(this.root);
-    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(base, 'PRPs/**/*.md'), null, 2000);
-    const out: PrpFile[] = [];
-    for (const uri of found) {
-      const rel = this.workspace.rel(uri.fsPath);
-      const group = prpGroupOf(rel);
-      if (!group) continue;
-      try {
-        await this.workspace.resolveInside(rel);
-      } catch {
-        continue; // a symlink out of the workspace is not shown
-      }
-      out.push({ path: rel, uri, group, name: rel.split('/').pop()!.replace(/\.md$/, '') });
-    }
-    return out.sort((a, b) => a.path.localeCompare(b.path));
+    const listing = await listPrps(this.workspace);
+    const entries = [...(listing.value?.prps ?? []), ...(listing.value?.templates ?? [])];
+    return entries
+      .map((e) => ({
+        path: e.file,
+        uri: vscode.Uri.file(this.workspace.abs(e.file)),
+        group: (e.status === 'template' ? 'templates' : e.status === 'completed' ? 'completed' : 'active') as PrpGroup,
+        name: e.name.split('/').pop()!,
+        title: e.title,
+      }))
+      .sort((a, b) => a.path.localeCompare(b.path));
   }
 
   dispose(): void {

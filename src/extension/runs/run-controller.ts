@@ -10,12 +10,15 @@ import * as vscode from 'vscode';
 import { readSettings, type Settings } from '../../core/config/settings';
 import { conditionEvaluator } from '../../core/engine/conditions';
 import { EngineEvents } from '../../core/engine/engine-events';
-import { type PlanStep, walkPlan } from '../../core/engine/plan';
+import { type LevelStep, type PlanStep, walkPlan } from '../../core/engine/plan';
+import { planLevels } from '../../core/engine/plan-prp';
 import { projectCommandsOf } from '../../core/engine/plan-render';
 import type { ApprovalsPort } from '../../core/ports/approvals';
 import type { ProcessRunner } from '../../core/ports/process-runner';
 import { formatProblem, hasErrors } from '../../core/problems';
+import type { ProjectFacts } from '../../core/project/facts';
 import { loadProjectFacts } from '../../core/project/load-facts';
+import { readPrp } from '../../core/prp';
 import type { EngineOutcome, RunKind } from '../../core/run/events';
 import type { RunState } from '../../core/run/fold';
 import { ensureApproved } from '../../core/trust/ensure-approved';
@@ -51,6 +54,8 @@ export interface RunRequest {
   variables: Record<string, string>;
   /** Project-relative files the plan was built from (they bind resume). */
   inputs: string[];
+  /** Record the files the run created or changed (off for `validate`, which changes nothing). Default on. */
+  trackWorkTree?: boolean;
 }
 
 export interface ActiveRun {
@@ -164,6 +169,31 @@ export class RunController implements vscode.Disposable {
     return undefined;
   }
 
+  /**
+   * Reads a PRP's levels when an `implement` step of a workflow starts (the PRP may have been written by an
+   * earlier step) and has its gate commands approved (modal dialog) before any of them runs.
+   */
+  private levelLoader(
+    settings: Settings,
+    facts: ProjectFacts,
+  ): (prp: string, parentId: string) => Promise<{ levels: LevelStep[] } | { error: string }> {
+    return async (prp, parentId) => {
+      const read = await readPrp(this.workspace, prp, { facts });
+      if (!read.value || hasErrors(read.problems)) {
+        const errors = read.problems.filter((p) => p.severity === 'error').map(formatProblem);
+        return { error: `cannot use ${prp}: ${errors.join('; ') || 'unreadable'}` };
+      }
+      const levels = planLevels(read.value, settings.orchestration, { idPrefix: parentId });
+      const commands = levels.filter((l) => !l.skip).flatMap((l) => l.commands.map((c) => c.command));
+      const refusal = await this.approve(
+        commands.map((command) => ({ kind: 'shell' as const, id: 'gate', name: command, script: command, env: {} })),
+        settings,
+        `the gates of ${prp}`,
+      );
+      return refusal ? { error: refusal } : { levels };
+    };
+  }
+
   private terminalMode(): 'pseudoterminal' | 'shellIntegration' {
     return vscode.workspace.getConfiguration('contextForge').get('terminal.mode') === 'shellIntegration'
       ? 'shellIntegration'
@@ -197,6 +227,8 @@ export class RunController implements vscode.Disposable {
         variables: request.variables,
         inputs: request.inputs,
         evaluateCondition: conditionEvaluator(facts, request.variables),
+        loadLevels: this.levelLoader(settings, facts),
+        trackWorkTree: request.trackWorkTree ?? true,
       }),
     );
   }
@@ -221,6 +253,8 @@ export class RunController implements vscode.Disposable {
         runId,
         force: Boolean(options.force),
         evaluateCondition: conditionEvaluator(facts, loaded.state.variables),
+        loadLevels: this.levelLoader(settings, facts),
+        trackWorkTree: loaded.state.kind !== 'validate',
         confirmAgentRerun: async (steps) =>
           (await vscode.window.showWarningMessage(
             `Agent step(s) ${steps.map((s) => `"${s.name}"`).join(', ')} were interrupted and may have half-applied changes. Re-run them?`,
@@ -245,7 +279,6 @@ export class RunController implements vscode.Disposable {
       events: EngineEvents;
       signal: AbortSignal;
       agent?: import('../../core/ports/agent').AgentPort;
-      trackWorkTree: boolean;
       scripts?: Record<string, string>;
       onStarted(run: { runId: string; runDir: string }): void;
       wrapRunner(runner: ProcessRunner, run: { runId: string; runDir: string }): ProcessRunner;
@@ -295,7 +328,6 @@ export class RunController implements vscode.Disposable {
             events,
             signal: controller.signal,
             ...(choice.agent ? { agent: choice.agent } : {}),
-            trackWorkTree: true,
             ...(scripts ? { scripts } : {}),
             onStarted: ({ runId, runDir }) => {
               run = {

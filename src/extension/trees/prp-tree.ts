@@ -14,7 +14,12 @@ import type { ProjectModel, PrpFile, PrpGroup } from '../project/project-model';
 export type PrpTreeNode =
   | { kind: 'section'; section: 'prps' | 'workflows' | 'commands' }
   | { kind: 'prpGroup'; group: PrpGroup }
-  | { kind: 'prp'; prp: PrpFile; lastRun?: { status: DisplayStatus; runId: string; at: number } }
+  | {
+      kind: 'prp';
+      prp: PrpFile;
+      lastRun?: { status: DisplayStatus; runId: string; at: number };
+      findings?: { errors: number; warnings: number };
+    }
   | { kind: 'workflow'; workflow: Workflow }
   | { kind: 'step'; workflow: Workflow; step: Step; label?: string }
   | { kind: 'command'; command: SlashCommand }
@@ -71,6 +76,7 @@ export class PrpTreeProvider implements vscode.TreeDataProvider<PrpTreeNode> {
   constructor(
     private readonly project: ProjectModel,
     private readonly loadRuns: () => Promise<LoadedRun[]>,
+    private readonly findingsOf: (prp: PrpFile) => Promise<{ errors: number; warnings: number } | undefined>,
   ) {}
 
   async getChildren(node?: PrpTreeNode): Promise<PrpTreeNode[]> {
@@ -103,18 +109,29 @@ export class PrpTreeProvider implements vscode.TreeDataProvider<PrpTreeNode> {
           ...(snap.commands.value ?? []).map((command) => ({ kind: 'command' as const, command })),
         ];
       case 'prpGroup':
-        return snap.prps
-          .filter((p) => p.group === node.group)
-          .map((prp) => {
-            const run = this.runs.find((r) => prpOfRun(r.state) === prp.path);
-            return run
-              ? {
-                  kind: 'prp' as const,
-                  prp,
-                  lastRun: { status: run.status, runId: run.runId, at: run.state.finishedAt ?? run.state.startedAt },
-                }
-              : { kind: 'prp' as const, prp };
-          });
+        return Promise.all(
+          snap.prps
+            .filter((p) => p.group === node.group)
+            .map(async (prp) => {
+              const run = this.runs.find((r) => prpOfRun(r.state) === prp.path);
+              const findings =
+                prp.group === 'templates' ? undefined : await this.findingsOf(prp).catch(() => undefined);
+              return {
+                kind: 'prp' as const,
+                prp,
+                ...(run
+                  ? {
+                      lastRun: {
+                        status: run.status,
+                        runId: run.runId,
+                        at: run.state.finishedAt ?? run.state.startedAt,
+                      },
+                    }
+                  : {}),
+                ...(findings ? { findings } : {}),
+              };
+            }),
+        );
       case 'workflow':
         return node.workflow.steps.map((step) => ({ kind: 'step', workflow: node.workflow, step }));
       case 'step':
@@ -159,16 +176,19 @@ export class PrpTreeProvider implements vscode.TreeDataProvider<PrpTreeNode> {
         item.id = `prp:${node.prp.path}`;
         item.resourceUri = node.prp.uri;
         const last = node.lastRun;
-        item.description = last
-          ? `last run ${last.status}`
-          : node.prp.group === 'templates'
-            ? 'template'
-            : 'not run yet';
+        const f = node.findings;
+        const lint = !f
+          ? ''
+          : f.errors + f.warnings === 0
+            ? '✓ lint'
+            : `${f.errors} error${f.errors === 1 ? '' : 's'}, ${f.warnings} warning${f.warnings === 1 ? '' : 's'}`;
+        const run = last ? `last run ${last.status}` : node.prp.group === 'templates' ? 'template' : 'not run yet';
+        item.description = [lint, run].filter(Boolean).join(' · ');
         item.iconPath = last
           ? STATUS_ICON[last.status]
           : new vscode.ThemeIcon(node.prp.group === 'templates' ? 'file-code' : 'file-text');
         item.tooltip = new vscode.MarkdownString(
-          `**${node.prp.path}**\n\n${last ? `Last run: ${last.status} (${new Date(last.at).toLocaleString()}, run \`${last.runId}\`)` : 'Not executed or validated yet.'}`,
+          `**${node.prp.title ?? node.prp.name}** — \`${node.prp.path}\`\n\n${last ? `Last run: ${last.status} (${new Date(last.at).toLocaleString()}, run \`${last.runId}\`)` : 'Not executed or validated yet.'}`,
         );
         item.contextValue =
           node.prp.group === 'templates' ? 'prpTemplate' : `prp.${node.prp.group}${last ? '.withRun' : ''}`;

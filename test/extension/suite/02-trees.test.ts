@@ -21,6 +21,7 @@ describe('the PRPs & Workflows tree', () => {
     assert.deepEqual(await labels(await tree.getChildren(groups[2])), ['prp_base']);
     const prpItem = await tree.getTreeItem((await tree.getChildren(groups[0]))[0]!);
     assert.match(String(prpItem.contextValue), /^prp\.active/);
+    assert.match(String(prpItem.description), /^✓ lint · not run yet$/);
 
     const workflows = await tree.getChildren(top[1]);
     assert.deepEqual(await labels(workflows), ['fix_demo', 'exit_three', 'flood', 'greet']);

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readSettings } from '../../../src/core/config/settings';
+import { planLevels } from '../../../src/core/engine/plan-prp';
 import { projectCommandsOf } from '../../../src/core/engine/plan-render';
 import { planWorkflow } from '../../../src/core/engine/plan-workflow';
+import { readPrp } from '../../../src/core/prp';
 import { commandHash } from '../../../src/core/trust/command-hash';
 import { bindVariables, workflowVariables } from '../../../src/core/workflow/bind';
 import { readWorkflows } from '../../../src/core/workflow/read-workflows';
@@ -59,6 +61,11 @@ export async function approveFixtureCommands(): Promise<string[]> {
       for (const c of projectCommandsOf(planWorkflow(bound.value, settings.value!.orchestration))) commands.add(c);
   }
   for (const h of settings.value!.orchestration.hooks.onFileChange) if (h.kind === 'run') commands.add(h.script);
+  for (const prp of ['PRPs/sample-feature.md']) {
+    const read = await readPrp(ws, prp);
+    for (const l of planLevels(read.value!, settings.value!.orchestration))
+      for (const c of l.commands) commands.add(c.command);
+  }
   const store = new FileApprovalStore();
   const key = fs.realpathSync(root());
   const at = new Date().toISOString();
