@@ -56,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): ContextForgeApi {
   const services = (): Promise<Services> => {
     loading ??= (async () => {
       // A separate bundle: not parsed until something needs it.
+      const t0 = performance.now();
       const mod = require(path.join(__dirname, 'services.js')) as typeof import('./services');
+      host.servicesLoadMs = performance.now() - t0;
       return mod.createServices(context, host);
     })();
     return loading;
