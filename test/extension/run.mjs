@@ -53,10 +53,16 @@ if (!only || only === 'main') {
       '--timeout',
       '900',
     ],
-    { stdio: 'inherit' },
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
+  process.stdout.write(r.stdout ?? '');
+  // The harness prints this line when the extension host reported; anything else means the suite never ran.
+  const reported = /extension host tests exit code: (\d+)/.exec(r.stdout ?? '');
   console.log(`extension host suite: exit ${r.status} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (r.status !== 0) failed++;
+  if (r.status !== 0 || !reported || reported[1] !== '0') {
+    if (!reported) console.log('ERROR: the VS Code harness did not run the extension host suite (see above)');
+    failed++;
+  }
 }
 
 if (!only || only === 'restricted') {

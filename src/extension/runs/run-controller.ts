@@ -120,8 +120,9 @@ export class RunController implements vscode.Disposable {
     return Boolean(run && run.outcome === undefined);
   }
 
+  /** Recent runs, newest first (by start time: run ids only order by the second). */
   async list(limit = 20): Promise<LoadedRun[]> {
-    return listRuns(this.root, limit);
+    return (await listRuns(this.root, limit)).sort((a, b) => b.state.startedAt - a.state.startedAt);
   }
 
   async load(runId: string): Promise<LoadedRun | undefined> {

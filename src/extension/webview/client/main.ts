@@ -320,7 +320,6 @@ function persist(): void {
   api.setState({ runId: app.dataset.runId, selected });
 }
 
-let outputFrame = 0;
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'state':
@@ -330,13 +329,12 @@ function handle(message: HostMessage): void {
       break;
     case 'output': {
       for (const chunk of message.chunks) applyOutput(chunk);
-      const touched = message.chunks.some((c) => c.stepId === selected);
-      if (touched && !outputFrame) {
-        outputFrame = requestAnimationFrame(() => {
-          outputFrame = 0;
-          const out = selected ? output.get(selected) : undefined;
-          if (out) lines.set(out.lines, out.stderr);
-        });
+      const out = selected && message.chunks.some((c) => c.stepId === selected) ? output.get(selected) : undefined;
+      if (out) {
+        const header = document.querySelector('.output-header .muted');
+        if (header)
+          header.textContent = `${out.lines.length.toLocaleString()} lines${out.dropped ? ` (${out.dropped.toLocaleString()} earlier lines only in the log)` : ''}`;
+        lines.set(out.lines, out.stderr);
       }
       break;
     }

@@ -41,7 +41,8 @@ export class VirtualLines {
     this.stderr = stderr;
     this.spacer.style.height = `${lines.length * ROW_HEIGHT}px`;
     if (this.stick) this.element.scrollTop = this.element.scrollHeight;
-    this.schedule();
+    // At most one call per host message: render now, so the acknowledgement reports what the page holds.
+    this.render();
   }
 
   private schedule(): void {
