@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { registerEmitSchemas } from './emit-schemas';
 import { registerInit } from './init';
+import { registerLint } from './lint';
+import { registerList } from './list';
 import { registerOrchestrate } from './orchestrate';
 import { registerPolicy } from './policy';
 import { registerReport } from './report';
@@ -13,6 +15,8 @@ import { registerWatch } from './watch';
 
 export function registerCommands(program: Command): void {
   registerInit(program);
+  registerList(program);
+  registerLint(program);
   registerValidate(program);
   registerOrchestrate(program);
   registerRunPrp(program);

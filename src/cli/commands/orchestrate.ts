@@ -14,7 +14,7 @@ import { bindVariables, workflowVariables } from '../../core/workflow/bind';
 import { ORCHESTRATION_FILE, readWorkflows } from '../../core/workflow/read-workflows';
 import { RunHostError, resumeRun, startRun } from '../../node/runs/run-host';
 import { listRuns } from '../../node/runs/run-store';
-import { type AgentFlags, addAgentOptions, createRunAgent } from '../agent-setup';
+import { type AgentFlags, addAgentOptions, createCliAgent, preflightOrRefuse } from '../agent-setup';
 import { action } from '../command';
 import type { CliContext } from '../context';
 import { CliError, UsageError } from '../errors';
@@ -66,7 +66,8 @@ async function orchestrate(ctx: CliContext, target: string | undefined, opts: Or
   attachPrinter(ctx, events, { verbose: Boolean(opts.verbose), quiet: Boolean(opts.json) });
   const yes = Boolean(opts.yes);
   const facts = await loadProjectFacts(ctx.workspace);
-  const agent = await createRunAgent(ctx, opts, settings);
+  const created = await createCliAgent(ctx, opts, settings);
+  const agent = created?.agent;
   const common = {
     settings: settings.orchestration,
     ...(agent ? { agent } : {}),
@@ -102,6 +103,10 @@ async function orchestrate(ctx: CliContext, target: string | undefined, opts: Or
     if ('error' in planned) throw new UsageError(planned.error);
     plan = planned.steps;
     const name = target.trim().slice(1).split(/\s+/)[0]!;
+    const first = plan[0];
+    if (created && first && (first.kind === 'agent' || first.kind === 'implement')) {
+      await preflightOrRefuse(created, first.command, first.argsText);
+    }
     inputs.push(`.claude/commands/${name.split(':').join('/')}.md`);
   } else {
     const file = await readWorkflows(ctx.workspace);

@@ -16,7 +16,7 @@ import { readPrp } from '../../core/prp';
 import { parseBatch, parseShard, shardOf } from '../../core/run/shard';
 import { type RunOutcome, resumeRun, startRun } from '../../node/runs/run-host';
 import { listRuns } from '../../node/runs/run-store';
-import { type AgentFlags, addAgentOptions, createRunAgent, finishPrp } from '../agent-setup';
+import { type AgentFlags, addAgentOptions, createCliAgent, finishPrp, preflightOrRefuse } from '../agent-setup';
 import { action } from '../command';
 import type { CliContext } from '../context';
 import { UsageError } from '../errors';
@@ -63,7 +63,8 @@ async function runPrp(ctx: CliContext, prpArg: string | undefined, opts: RunPrpO
   const yes = Boolean(opts.yes);
   const events = new EngineEvents();
   attachPrinter(ctx, events, { verbose: Boolean(opts.verbose), quiet: Boolean(opts.json) });
-  const agent = opts.dryRun ? undefined : await createRunAgent(ctx, opts, settings);
+  const created = opts.dryRun ? undefined : await createCliAgent(ctx, opts, settings);
+  const agent = created?.agent;
   const scripts = await packageScripts(ctx);
   const common = {
     settings: settings.orchestration,
@@ -140,6 +141,7 @@ async function runPrp(ctx: CliContext, prpArg: string | undefined, opts: RunPrpO
       },
     });
   }
+  if (created) for (const p of plans) await preflightOrRefuse(created, PRP_EXECUTE, p.prp);
   if (opts.dryRun) {
     for (const p of plans)
       ctx.out.out([`Plan for ${p.prp} (nothing runs in a dry run):`, ...renderPlan([p.step])].join('\n'));

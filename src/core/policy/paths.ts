@@ -26,6 +26,19 @@ export interface PathEnvironment {
    * approvals store and settings of Context Forge.
    */
   protectedPaths?: readonly string[];
+  /**
+   * Files or folders read-only for this run only, each with the reason shown to the model and the user —
+   * e.g. the PRP being executed, so the agent cannot weaken the gates that judge its own work.
+   */
+  readOnlyPaths?: readonly ReadOnlyPath[];
+}
+
+/** A path the agent may read but never write during one run. */
+export interface ReadOnlyPath {
+  /** Absolute. */
+  path: string;
+  /** Why, in words for the model and the user ("the PRP being executed; its Validation Loop gates this work"). */
+  reason: string;
 }
 
 export interface ResolvedPath {
@@ -180,11 +193,31 @@ export class PathGuard {
     return undefined;
   }
 
+  private readonly readOnlyReals = new Map<string, string>();
+
+  /** A read-only path with its symlinks resolved (so a link to it, or a link on its way, is seen too). */
+  private async readOnlyReal(p: string): Promise<string> {
+    let real = this.readOnlyReals.get(p);
+    if (real === undefined) {
+      real = (await canonicalPath(this.env.fs, path.dirname(p), p)).real;
+      this.readOnlyReals.set(p, real);
+    }
+    return real;
+  }
+
   /** Why `p` names a control surface (wherever it is), or `undefined`. Outside-ness is not judged here. */
   async protectedName(p: ResolvedPath): Promise<string | undefined> {
     for (const abs of this.env.protectedPaths ?? []) {
       if (isInside(abs, p.real) || isInside(abs, p.lexical)) {
         return `"${p.requested}" is Context Forge's own approvals/settings store`;
+      }
+    }
+    for (const ro of this.env.readOnlyPaths ?? []) {
+      if (isInside(ro.path, p.real) || isInside(ro.path, p.lexical))
+        return `"${p.requested}" is read-only: ${ro.reason}`;
+      const real = await this.readOnlyReal(ro.path);
+      if (real !== ro.path && (isInside(real, p.real) || isInside(real, p.lexical))) {
+        return `"${p.requested}" is read-only: ${ro.reason}`;
       }
     }
     for (const candidate of [p.lexical, p.real]) {

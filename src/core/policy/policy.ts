@@ -42,7 +42,7 @@
 import * as path from 'node:path';
 import type { FileSystem } from '../ports/file-system';
 import { type CommandFacts, type CommandView, commandFacts } from './commands';
-import { PathGuard, type ResolvedPath } from './paths';
+import { PathGuard, type ReadOnlyPath, type ResolvedPath } from './paths';
 import {
   describeRule,
   matchBashRule,
@@ -112,6 +112,8 @@ export interface PolicyConfig {
   fileWrites?: FileWrites;
   /** Absolute paths never writable (the user-level approvals store and settings). */
   protectedPaths?: readonly string[];
+  /** Paths read-only for this run (see `withReadOnlyPaths`). */
+  readOnlyPaths?: readonly ReadOnlyPath[];
 }
 
 export type ToolName = 'read_file' | 'list_dir' | 'glob' | 'grep' | 'write_file' | 'edit_file' | 'run_command';
@@ -149,10 +151,23 @@ export class PermissionPolicy {
   constructor(private readonly config: PolicyConfig) {
     const env: ConstructorParameters<typeof PathGuard>[0] = { root: config.root, home: config.home, fs: config.fs };
     if (config.protectedPaths) env.protectedPaths = config.protectedPaths;
+    if (config.readOnlyPaths) env.readOnlyPaths = config.readOnlyPaths;
     this.guard = new PathGuard(env);
     this.rules = config.rules ?? { allow: [], ask: [], deny: [] };
     this.approved = new Set([...(config.approvedCommands ?? [])].map((c) => c.trim()));
     this.fileWrites = config.fileWrites ?? 'allow';
+  }
+
+  /**
+   * The same policy with more paths read-only (refused for writing by tools and shell commands alike, like the
+   * protected set: no rule, approval or `--yes` lifts it). Used per run, e.g. for the PRP being executed.
+   */
+  withReadOnlyPaths(paths: readonly ReadOnlyPath[]): PermissionPolicy {
+    return new PermissionPolicy({
+      ...this.config,
+      approvedCommands: this.approved,
+      readOnlyPaths: [...(this.config.readOnlyPaths ?? []), ...paths],
+    });
   }
 
   private async matchContext(): Promise<PathMatchContext> {

@@ -29,14 +29,18 @@ export {
   walk,
 } from './markdown';
 export type * from './model';
-export type { ParsePrpOptions } from './read-prp';
+export type { ParsePrpOptions, PrpDocument } from './read-prp';
 export {
+  hiddenProblem,
   parsePrp,
+  parsePrpDocument,
   RULE_FILE_NOT_FOUND,
   RULE_HIDDEN_UNICODE,
   RULE_PATH_OUTSIDE_PROJECT,
   readPrp,
+  readPrpDocument,
 } from './read-prp';
 export { normalizeHeading, sectionKind } from './sections';
+export { plainText, Source } from './source';
 export { TASK_ACTIONS } from './tasks';
 export { extractTitle } from './title';

@@ -6,7 +6,7 @@
  * the project, a missing file) give no model. Everything else — conditional errors, hidden characters in gate
  * commands — comes back as problems next to the model.
  */
-import type { List, ListItem, Nodes, RootContent } from 'mdast';
+import type { List, ListItem, Nodes, Root, RootContent } from 'mdast';
 import { type Problem, problem, type ReadResult } from '../problems';
 import { emptyTechStack, type ProjectFacts } from '../project/facts';
 import { decodeUtf8, describeCodePoint, MAX_INPUT_BYTES } from '../text';
@@ -46,8 +46,22 @@ function defaultFacts(): ProjectFacts {
   return { techStack: emptyTechStack() };
 }
 
+/** A PRP model together with the markdown tree it was built from (for lint and editors). */
+export interface PrpDocument {
+  prp: Prp;
+  tree: Root;
+  /** The text as given (conditional blocks unresolved), without a byte-order mark. */
+  originalText: string;
+}
+
 /** Parses PRP markdown text. `file` is the project-relative path used in problems. */
 export function parsePrp(input: string, file: string, options: ParsePrpOptions = {}): ReadResult<Prp> {
+  const r = parsePrpDocument(input, file, options);
+  return { value: r.value?.prp, problems: r.problems };
+}
+
+/** {@link parsePrp}, keeping the markdown tree. */
+export function parsePrpDocument(input: string, file: string, options: ParsePrpOptions = {}): ReadResult<PrpDocument> {
   // Editors do not count a byte-order mark as a column; neither do we (decodeUtf8 already drops it).
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const bytes = utf8Length(text);
@@ -150,7 +164,7 @@ export function parsePrp(input: string, file: string, options: ParsePrpOptions =
   };
   prp.variant = detectVariant(prp);
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { value: prp, problems };
+  return { value: { prp, tree: root, originalText: text }, problems };
 }
 
 /** Reads and parses a PRP file. `requested` is project-relative (or absolute inside the project). */
@@ -159,6 +173,16 @@ export async function readPrp(
   requested: string,
   options: ParsePrpOptions = {},
 ): Promise<ReadResult<Prp>> {
+  const r = await readPrpDocument(workspace, requested, options);
+  return { value: r.value?.prp, problems: r.problems };
+}
+
+/** {@link readPrp}, keeping the markdown tree. */
+export async function readPrpDocument(
+  workspace: Workspace,
+  requested: string,
+  options: ParsePrpOptions = {},
+): Promise<ReadResult<PrpDocument>> {
   let abs: string;
   try {
     abs = await workspace.resolveInside(requested);
@@ -196,7 +220,7 @@ export async function readPrp(
   }
   const decoded = decodeUtf8(bytes, file);
   if (decoded.problems.length > 0) return { value: undefined, problems: decoded.problems };
-  return parsePrp(decoded.text, file, options);
+  return parsePrpDocument(decoded.text, file, options);
 }
 
 export function hiddenProblem(

@@ -70,7 +70,6 @@ const KIND_SCHEMAS = {
     if: z
       .string({ error: 'must be a condition written as text, e.g. "techStack.database === \'postgresql\'"' })
       .refine((s) => s.trim() !== '', { error: 'must not be empty; write the condition' }),
-    // biome-ignore lint/suspicious/noThenProperty: `then:` is a key of the file format.
     then: list.optional(),
     else: list.optional(),
     ...stepCommonShape,

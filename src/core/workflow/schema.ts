@@ -122,7 +122,6 @@ export const IfStepSchema = closedObject({
     .string()
     .refine((s) => s.trim() !== '', { error: 'must not be empty' })
     .describe("A condition, e.g. techStack.database === 'postgresql'."),
-  // biome-ignore lint/suspicious/noThenProperty: `then:` is a key of the file format, not a promise method.
   get then(): StepList {
     return z.array(StepSchema).min(1).describe('Steps run when the condition holds.');
   },

@@ -7,6 +7,7 @@ describe('workflow conditions', () => {
 
   it('rewrites variables outside string literals only', () => {
     assert.equal(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the workflow syntax `${NAME}` is the subject here.
       variablesToMembers("$ENV === 'prod' && ${MODE} !== '$ENV'"),
       "vars.ENV === 'prod' && vars.MODE !== '$ENV'",
     );
