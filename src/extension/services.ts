@@ -12,6 +12,7 @@ import { planInit } from '../core/init/plan';
 import { formatProblem, hasErrors } from '../core/problems';
 import { loadProjectFacts } from '../core/project/load-facts';
 import { readPrp } from '../core/prp';
+import { moveCompletedPrp } from '../core/prp-lifecycle/move-completed';
 import { buildReport, renderMarkdown } from '../core/report/run-report';
 import { Workspace } from '../core/workspace';
 import { NodeFileSystem } from '../node/node-file-system';
@@ -279,7 +280,7 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
     return { levels };
   };
 
-  const executePrp = async (prp: string): Promise<RunResult | undefined> => {
+  const executePrp = async (prp: string): Promise<(RunResult & { movedTo?: string }) | undefined> => {
     const planned = await prpLevels(prp, { idPrefix: 'implement' });
     if ('refused' in planned) return planned.refused;
     const settings = (await project.snapshot()).settings.value!;
@@ -293,13 +294,26 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
       levels: planned.levels,
       maxRounds: Math.max(1, settings.orchestration.retry.maxAttempts),
     };
-    return runs.start({
+    const result = await runs.start({
       kind: 'prp',
       target: prp,
       plan: [step],
       variables: {},
       inputs: [prp, '.claude/settings.local.json', '.claude/commands/prp-execute.md'],
     });
+    if (result.status === 'passed') {
+      // As `run-prp` does: a PRP whose execution passed moves to PRPs/completed/ (never overwriting one there).
+      const moved = await moveCompletedPrp(workspace, prp);
+      if (moved.ok) {
+        log.info(`moved ${prp} → ${moved.to}`);
+        void vscode.window.showInformationMessage(`Context Forge: ${prp} passed and moved to ${moved.to}.`);
+        project.invalidate();
+        host.refreshPrps();
+        return { ...result, movedTo: moved.to };
+      }
+      log.warn(moved.message);
+    }
+    return result;
   };
 
   const openReport = async (runId: string): Promise<vscode.Uri | undefined> => {

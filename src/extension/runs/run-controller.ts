@@ -28,7 +28,7 @@ import { forceStopRun, requestStop } from '../../node/run-lock';
 import { RunHostError, type RunOutcome, resumeRun, startRun } from '../../node/runs/run-host';
 import { runDirOf } from '../../node/runs/run-paths';
 import { type LoadedRun, listRuns, loadRun } from '../../node/runs/run-store';
-import type { AgentProvider } from '../providers/agent-provider';
+import type { AgentChoice, AgentProvider } from '../providers/agent-provider';
 import { RunTerminal } from './run-terminal';
 import { ShellIntegrationRunner } from './shell-integration-runner';
 import { StepOutputBuffers } from './step-output';
@@ -285,7 +285,25 @@ export class RunController implements vscode.Disposable {
       wrapRunner(runner: ProcessRunner, run: { runId: string; runDir: string }): ProcessRunner;
     }) => Promise<RunOutcome>,
   ): Promise<RunResult> {
-    const choice = needsAgent ? await this.agents.choose() : { provider: 'none' as const };
+    const settings = (await readSettings(this.workspace)).value?.orchestration;
+    const choice: AgentChoice =
+      needsAgent && settings
+        ? await this.agents.choose({
+            workspace: this.workspace,
+            approvals: this.approvals,
+            settings,
+            observer: {
+              onToolCall: (_step, r) =>
+                run?.terminal.writeLine(
+                  `    · ${r.name} ${String(r.input.path ?? r.input.command ?? r.input.pattern ?? '')}${r.outcome === 'ran' ? '' : ` — ${r.outcome}${r.reason ? `: ${r.reason}` : ''}`}`,
+                ),
+              onMessage: (_step, text) => run?.terminal.writeLine(`    » ${text.replace(/\s+/g, ' ').slice(0, 300)}`),
+              onWarning: (_step, message) => this.log.warn(message),
+              onRetry: (_step, info) =>
+                run?.terminal.writeLine(`    ↻ model request failed (${info.reason}); retrying`),
+            },
+          })
+        : { provider: 'none' };
     if (needsAgent && choice.unavailable) this.log.info(`agent steps: ${choice.unavailable}`);
     const controller = new AbortController();
     const events = new EngineEvents();
@@ -315,6 +333,7 @@ export class RunController implements vscode.Disposable {
         : "Commands run in Context Forge's own process runner; their output and exact exit codes follow.",
     );
     if (needsAgent && choice.agent === undefined) terminal.writeLine(`Agent steps: ${choice.unavailable}.`);
+    else if (choice.agent && choice.description) terminal.writeLine(`Agent: ${choice.description}`);
 
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Context Forge: ${target}`, cancellable: true },

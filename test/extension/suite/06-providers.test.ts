@@ -11,12 +11,18 @@ describe('providers', () => {
     assert.equal(await s.keys.get(), undefined);
     assert.equal(await vscode.commands.executeCommand('contextForge.setApiKey', 'sk-ant-test-123'), true);
     assert.deepEqual(await s.keys.get(), { apiKey: 'sk-ant-test-123', source: 'SecretStorage' });
-    const choice = await s.agents.choose();
+    const snap = await s.project.snapshot();
+    const choice = await s.agents.choose({
+      workspace: s.workspace,
+      approvals: s.approvals,
+      settings: snap.settings.value!.orchestration,
+    });
     assert.equal(choice.provider, 'anthropic');
-    assert.ok(choice.client, 'an Anthropic client is built from the stored key');
+    assert.ok(choice.agent, 'an agent is built from the stored key');
+    assert.match(choice.description ?? '', /key from SecretStorage/);
     await vscode.commands.executeCommand('contextForge.clearApiKey');
     assert.equal(await s.keys.get(), undefined);
-    const none = await s.agents.choose();
+    const none = await s.agents.probe();
     assert.match(none.unavailable ?? '', /no Anthropic API key/);
   });
 
@@ -26,9 +32,9 @@ describe('providers', () => {
     await config.update('agent.provider', 'vscode-lm', vscode.ConfigurationTarget.Global);
     try {
       const models = await vscode.lm.selectChatModels({});
-      const choice = await s.agents.choose();
+      const choice = await s.agents.probe();
       if (models.length === 0) assert.match(choice.unavailable ?? '', /no VS Code chat model is installed/);
-      else assert.equal(choice.client?.provider, 'vscode-lm');
+      else assert.match(choice.description ?? '', /VS Code chat model/);
     } finally {
       await config.update('agent.provider', undefined, vscode.ConfigurationTarget.Global);
     }
