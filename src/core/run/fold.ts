@@ -71,6 +71,8 @@ export function addUsage(into: Usage, add: Usage): void {
   into.cacheCreationInputTokens += add.cacheCreationInputTokens;
   into.cacheReadInputTokens += add.cacheReadInputTokens;
   if (add.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + add.costUsd;
+  const tokens = add.inputTokens + add.outputTokens + add.cacheCreationInputTokens + add.cacheReadInputTokens;
+  if (add.costIncomplete || (add.costUsd === undefined && tokens > 0)) into.costIncomplete = true;
 }
 
 function stepStatesOf(plan: PlanStep[]): StepState[] {
