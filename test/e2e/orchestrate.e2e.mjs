@@ -221,8 +221,14 @@ try {
     fs.copyFileSync(path.join(artifacts, 'problems.png'), path.join(screens, 'problems.png'));
   });
 
-  await check('after a reload the panel is restored by its serializer', async () => {
-    await page.reload();
+  await check('after "Developer: Reload Window" the panel is restored by its serializer', async () => {
+    // VS Code's own reload: the workbench saves its editors (the panel's state included) before it goes.
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill('>Developer: Reload Window');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Developer: Reload Window' }).first().waitFor();
+    await Promise.all([page.waitForEvent('load', { timeout: 60_000 }), page.keyboard.press('Enter')]);
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     const wv = panel();
     await wv.locator('#run-status[data-status="passed"]').waitFor({ timeout: 90_000 });
