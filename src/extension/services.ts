@@ -28,7 +28,7 @@ import { AgentProvider } from './providers/agent-provider';
 import { ApiKeyStore } from './providers/api-key';
 import { DialogApprovals } from './providers/approvals';
 import { PrpCodeLensProvider } from './prp/prp-codelens';
-import { type PrpFindings, PrpProblems } from './prp/prp-problems';
+import { lintFindings, type PrpFindings, PrpProblems } from './prp/prp-problems';
 import { GateDiagnostics } from './runs/gate-diagnostics';
 import { RunController, type RunController as RunControllerType, type RunResult } from './runs/run-controller';
 import { RunStatusBar } from './runs/run-status-bar';
@@ -89,9 +89,7 @@ export async function createServices(context: vscode.ExtensionContext, host: Ser
   const prpFindings = async (prp: PrpFile) => {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === prp.uri.fsPath);
     if (open) return prpProblems.summary(open.uri) ?? (await prpProblems.check(open));
-    const read = await readPrp(workspace, prp.path);
-    const errors = read.problems.filter((p) => p.severity === 'error').length;
-    return { errors, warnings: read.problems.length - errors };
+    return lintFindings(workspace, prp.path, await loadProjectFacts(workspace).catch(() => undefined));
   };
   const prpTree = new PrpTreeProvider(project, loadRuns, prpFindings);
   const runsTree = new RunsTreeProvider(loadRuns, (id) => runs.isLive(id));

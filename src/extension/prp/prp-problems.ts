@@ -1,16 +1,17 @@
 /**
- * PRP findings shown live on PRP files as you type (debounced): what the PRP reader reports — unbalanced or
- * invalid `## IF` blocks, hidden Unicode in gate commands, markdown too deep to parse, missing validation
- * levels — as problems in their own collection, with the rule as code. The CodeLens above the title and the
- * tree show the counts.
+ * PRP lint findings shown live on PRP files as you type (debounced): the project's own lint (`src/core/lint`, the
+ * same as `codex-context-forge lint`) run on the editor's text, as problems in their own collection with the rule
+ * as code. The CodeLens above the title and the tree show the counts.
  */
 import * as vscode from 'vscode';
+import { lintPrp } from '../../core/lint';
 import type { Problem } from '../../core/problems';
 import { emptyTechStack, type ProjectFacts } from '../../core/project/facts';
 import { loadProjectFacts } from '../../core/project/load-facts';
-import { parsePrp } from '../../core/prp';
-import type { Workspace } from '../../core/workspace';
+import { Workspace } from '../../core/workspace';
+import { NodeProgramResolver } from '../../node/node-program-resolver';
 import { prpGroupOf } from '../project/project-model';
+import { OverlayFileSystem } from './overlay-file-system';
 
 export const PRP_PROBLEMS_NAME = 'Context Forge PRP';
 
@@ -20,21 +21,26 @@ export interface PrpFindings {
   problems: Problem[];
 }
 
-/** The findings for a PRP's text (the reader's problems, plus a PRP with no Validation Loop to run). */
-export function findingsOf(text: string, file: string, facts: ProjectFacts | undefined): PrpFindings {
-  const read = parsePrp(text, file, facts ? { facts } : {});
-  const problems = [...read.problems];
-  if (read.value && read.value.validationLevels.length === 0) {
-    problems.push({
-      file,
-      line: 1,
-      column: 1,
-      severity: 'warning',
-      rule: 'prp-no-validation-levels',
-      message:
-        'no Validation Loop levels (`### Level N: Name` with a ```bash block): nothing can prove the work; add at least one level',
-    });
-  }
+/**
+ * The lint findings for a PRP — the same checks as `codex-context-forge lint` (required sections, the Validation
+ * Loop and every gate program, references, placeholders, hidden Unicode, `## IF` blocks) — on `text` when given
+ * (an editor's unsaved content), else on the file.
+ */
+export async function lintFindings(
+  workspace: Workspace,
+  file: string,
+  facts: ProjectFacts | undefined,
+  text?: string,
+): Promise<PrpFindings> {
+  const ws =
+    text === undefined
+      ? workspace
+      : new Workspace(workspace.root, new OverlayFileSystem(workspace.fs, workspace.abs(file), text));
+  const report = await lintPrp(ws, file, {
+    ...(facts ? { facts } : {}),
+    programs: new NodeProgramResolver(process.env.PATH),
+  });
+  const problems = report.problems;
   return {
     errors: problems.filter((p) => p.severity === 'error').length,
     warnings: problems.filter((p) => p.severity === 'warning').length,
@@ -120,7 +126,7 @@ export class PrpProblems implements vscode.Disposable {
     const file = this.prpPath(document.uri);
     if (!file) return undefined;
     this.facts ??= loadProjectFacts(this.workspace).catch(() => ({ techStack: emptyTechStack() }));
-    const findings = findingsOf(document.getText(), file, await this.facts);
+    const findings = await lintFindings(this.workspace, file, await this.facts, document.getText());
     this.summaries.set(document.uri.toString(), findings);
     this.collection.set(document.uri, findings.problems.map(problemToDiagnostic));
     this.changed.fire(document.uri);

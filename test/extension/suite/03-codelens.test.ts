@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { root, services } from './helpers';
@@ -21,11 +22,12 @@ describe('CodeLens on PRP files', () => {
     assert.equal(execute.range.start.line, 0);
     assert.equal(execute.command?.command, 'contextForge.executePrp');
     const levels = list.filter((l) => l.command?.title.startsWith('Run Level'));
+    const text = fs.readFileSync(path.join(root(), 'PRPs/sample-feature.md'), 'utf8').split('\n');
     assert.deepEqual(
       levels.map((l) => [l.command?.title, l.range.start.line, l.command?.arguments?.[1]]),
       [
-        ['Run Level 1', 8, 1],
-        ['Run Level 2', 14, 2],
+        ['Run Level 1', text.indexOf('### Level 1: Syntax & Style'), 1],
+        ['Run Level 2', text.indexOf('### Level 2: Unit Tests'), 2],
       ],
     );
   });

@@ -90,11 +90,13 @@ describe('PRPs: Validate, Run Level N, Execute, live findings', () => {
       const list = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'context-forge');
       return list.length > 0 && list;
     });
-    assert.equal(found[0]!.range.start.line, 4);
-    assert.match(String(found[0]!.code), /conditional/);
+    assert.ok(
+      found.some((d) => d.range.start.line === 4 && /conditional/.test(String(d.code))),
+      JSON.stringify(found.map((d) => [d.range.start.line, d.code, d.message])),
+    );
     const after = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.ok(
-      after.some((l) => /^Lint: 1 error/.test(l.command?.title ?? '')),
+      after.some((l) => /^Lint: [1-9]\d* errors?/.test(l.command?.title ?? '')),
       JSON.stringify(after.map((l) => l.command?.title)),
     );
 
