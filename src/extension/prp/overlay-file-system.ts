@@ -34,23 +34,23 @@ export class OverlayFileSystem implements FileSystem {
   }
 
   /** Lint only reads: anything that would write is refused. */
-  writeFileAtomic(): Promise<void> {
+  writeFileAtomic(_path: string, _data: string | Uint8Array): Promise<void> {
     return Promise.reject(new Error('read-only overlay'));
   }
 
-  appendFile(): Promise<void> {
+  appendFile(_path: string, _data: string): Promise<void> {
     return Promise.reject(new Error('read-only overlay'));
   }
 
-  mkdir(): Promise<void> {
+  mkdir(_path: string): Promise<void> {
     return Promise.reject(new Error('read-only overlay'));
   }
 
-  rename(): Promise<void> {
+  rename(_from: string, _to: string): Promise<void> {
     return Promise.reject(new Error('read-only overlay'));
   }
 
-  remove(): Promise<void> {
+  remove(_path: string): Promise<void> {
     return Promise.reject(new Error('read-only overlay'));
   }
 }
