@@ -40,10 +40,10 @@ export function usesAgent(plan: readonly PlanStep[]): boolean {
   return false;
 }
 
-/** Hook scripts from the settings: project commands that need approval like gates. */
+/** Hook scripts a run may execute (onTestFail, onDeploy): project commands that need approval like gates. */
 export function hookScripts(settings: Settings): string[] {
   const h = settings.orchestration.hooks;
-  return [...h.onTestFail, ...h.onDeploy, ...h.onFileChange].flatMap((a) => (a.kind === 'run' ? [a.script] : []));
+  return [...h.onTestFail, ...h.onDeploy].flatMap((a) => (a.kind === 'run' ? [a.script] : []));
 }
 
 export interface RunRequest {
