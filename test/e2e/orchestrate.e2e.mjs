@@ -200,6 +200,15 @@ try {
     await shot('05-terminal-after-run');
   });
 
+  await check('a diagnostic link in the panel opens the file at its line (webview → host message)', async () => {
+    const wv = panel();
+    await wv.locator('li.step', { hasText: 'Type check' }).first().click();
+    await wv.locator('.diagnostic a.location', { hasText: 'src/app.ts:4:31' }).click();
+    await page.locator('.tab.active', { hasText: 'app.ts' }).waitFor({ timeout: 30_000 });
+    await statusItem('Ln 4, Col 31').waitFor({ timeout: 30_000 });
+    await page.locator('.tab', { hasText: 'Run: fix_demo' }).first().click();
+  });
+
   await check('screenshots of the tree, the panel and the Problems view', async () => {
     await panelTab('Problems').click();
     await page.locator('.pane-header', { hasText: 'Runs' }).waitFor();
