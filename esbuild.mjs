@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI. `node esbuild.mjs [--production] [--watch] [--metafile]`.
 
 import { execFileSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -45,7 +45,21 @@ const common = {
 };
 
 const targets = [
+  // The extension is two bundles: `extension.js` only registers (cheap to load and activate); `services.js`
+  // holds everything else and is loaded by it on first use (a command, a view, a PRP file, a restored panel).
   { ...common, entryPoints: ['src/extension/main.ts'], outfile: 'dist/extension.js' },
+  { ...common, entryPoints: ['src/extension/services.ts'], outfile: 'dist/services.js' },
+  // The execution panel's script: runs in the webview (a browser), talks only through src/protocol.
+  {
+    ...common,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    entryPoints: ['src/extension/webview/client/main.ts'],
+    outfile: 'dist/webview/panel.js',
+    external: [],
+    define: {},
+  },
   // The CLI: a tiny CommonJS executable (`dist/cli.js`) that imports `dist/cli/main.mjs`, an ES module split into
   // chunks so that `--version` loads almost nothing and each command only its own code (see commands/index.ts).
   { ...common, entryPoints: ['src/cli/bin.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
@@ -71,7 +85,10 @@ const targets = [
   },
 ];
 
-await mkdir('dist', { recursive: true });
+await mkdir('dist/webview', { recursive: true });
+// Only the codicon font and its stylesheet are shipped (the panel's icons).
+for (const f of ['codicon.css', 'codicon.ttf'])
+  await copyFile(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);
 await rm('dist/cli', { recursive: true, force: true });
 if (watch) {
   for (const t of targets) {

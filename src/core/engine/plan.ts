@@ -86,20 +86,27 @@ export interface ImplementStep extends StepBase {
 
 export type PlanStep = ShellStep | LevelStep | AgentStep | ImplementStep | ParallelStep | IfStep;
 
+/** The steps directly under a step: parallel children, both branches of an `if`, an implement step's levels. */
+export function childrenOf(step: PlanStep): readonly PlanStep[] {
+  switch (step.kind) {
+    case 'parallel':
+      return step.children;
+    case 'if':
+      return [...step.then, ...step.else];
+    case 'implement':
+      return step.levels ?? [];
+    default:
+      return [];
+  }
+}
+
 /** Every step of a plan, depth-first, parents before children. */
 export function* walkPlan(steps: readonly PlanStep[]): Generator<PlanStep> {
   const stack: PlanStep[] = [...steps].reverse();
   while (stack.length > 0) {
     const step = stack.pop()!;
     yield step;
-    const children =
-      step.kind === 'parallel'
-        ? step.children
-        : step.kind === 'if'
-          ? [...step.then, ...step.else]
-          : step.kind === 'implement'
-            ? (step.levels ?? [])
-            : [];
+    const children = childrenOf(step);
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }

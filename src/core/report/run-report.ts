@@ -4,7 +4,7 @@
  */
 
 import type { Usage } from '../run/events';
-import type { RunState, StepState } from '../run/fold';
+import { addUsage, emptyUsage, type RunState, type StepState } from '../run/fold';
 
 export interface StepReport {
   id: string;
@@ -128,7 +128,7 @@ export function mergeReports(reports: RunReport[]): {
     validationsPassed: 0,
     validationsFailed: 0,
     retries: 0,
-    usage: { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 } as Usage,
+    usage: emptyUsage(),
     models: {} as Record<string, Usage>,
     filesCreated: [] as string[],
     filesModified: [] as string[],
@@ -142,10 +142,10 @@ export function mergeReports(reports: RunReport[]): {
     totals.validationsPassed += m.validationsPassed;
     totals.validationsFailed += m.validationsFailed;
     totals.retries += m.retries;
-    addInto(totals.usage, m.usage);
+    addUsage(totals.usage, m.usage);
     for (const [model, u] of Object.entries(m.models)) {
-      totals.models[model] ??= zero();
-      addInto(totals.models[model], u);
+      totals.models[model] ??= emptyUsage();
+      addUsage(totals.models[model], u);
     }
     totals.filesCreated.push(...m.filesCreated);
     totals.filesModified.push(...m.filesModified);
@@ -158,18 +158,6 @@ export function mergeReports(reports: RunReport[]): {
   return { runs: reports, status: totals.failed === 0 ? 'passed' : 'failed', totals };
 }
 
-function zero(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
-}
-
-function addInto(into: Usage, add: Usage): void {
-  into.inputTokens += add.inputTokens;
-  into.outputTokens += add.outputTokens;
-  into.cacheCreationInputTokens += add.cacheCreationInputTokens;
-  into.cacheReadInputTokens += add.cacheReadInputTokens;
-  if (add.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + add.costUsd;
-}
-
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined) return '—';
   if (ms < 1000) return `${ms} ms`;
@@ -179,12 +167,12 @@ export function formatDuration(ms: number | undefined): string {
   return `${m}m ${Math.round(s - m * 60)}s`;
 }
 
+/** `$0.0123`, `unknown` (no price for these tokens), or `≥ $0.0123 (some unknown)` when only part is priced. */
 export function formatCost(usage: Usage): string {
-  return usage.costUsd === undefined
-    ? usage.inputTokens + usage.outputTokens > 0
-      ? 'unknown'
-      : '$0.00'
-    : `$${usage.costUsd.toFixed(4)}`;
+  const tokens = usage.inputTokens + usage.outputTokens + usage.cacheReadInputTokens + usage.cacheCreationInputTokens;
+  if (usage.costUsd === undefined) return tokens > 0 ? 'unknown' : '$0.00';
+  if (usage.costIncomplete) return `≥ $${usage.costUsd.toFixed(4)} (some unknown)`;
+  return `$${usage.costUsd.toFixed(4)}`;
 }
 
 function tokens(u: Usage): string {

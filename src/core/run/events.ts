@@ -21,6 +21,8 @@ export interface Usage {
   cacheReadInputTokens: number;
   /** `undefined` when the model's price is unknown (never silently zero). */
   costUsd?: number;
+  /** Some of these tokens have no known price: `costUsd` (if any) covers only the rest. */
+  costIncomplete?: boolean;
 }
 
 /** Evidence of one command that ran: what the harness saw, not what anyone claimed. */

@@ -3,7 +3,7 @@
  * this; nothing else is stored. Unknown event types are ignored so older readers survive newer journals.
  */
 import type { ResumeState } from '../engine/engine';
-import { type PlanStep, walkPlan } from '../engine/plan';
+import { childrenOf, type PlanStep, walkPlan } from '../engine/plan';
 import type { CommandEvidence, FailureClass, RunEvent, RunKind, RunStatus, StepStatus, Usage } from './events';
 
 export type StepState = {
@@ -71,20 +71,14 @@ export function addUsage(into: Usage, add: Usage): void {
   into.cacheCreationInputTokens += add.cacheCreationInputTokens;
   into.cacheReadInputTokens += add.cacheReadInputTokens;
   if (add.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + add.costUsd;
+  const tokens = add.inputTokens + add.outputTokens + add.cacheCreationInputTokens + add.cacheReadInputTokens;
+  if (add.costIncomplete || (add.costUsd === undefined && tokens > 0)) into.costIncomplete = true;
 }
 
 function stepStatesOf(plan: PlanStep[]): StepState[] {
   const parents = new Map<string, string>();
   for (const step of walkPlan(plan)) {
-    const children =
-      step.kind === 'parallel'
-        ? step.children
-        : step.kind === 'if'
-          ? [...step.then, ...step.else]
-          : step.kind === 'implement'
-            ? (step.levels ?? [])
-            : [];
-    for (const c of children) parents.set(c.id, step.id);
+    for (const c of childrenOf(step)) parents.set(c.id, step.id);
   }
   const states: StepState[] = [];
   for (const step of walkPlan(plan)) {

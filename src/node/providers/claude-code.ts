@@ -14,7 +14,7 @@ import { limitResetTime } from '../../core/agent/limit-messages';
 import type { Clock } from '../../core/ports/clock';
 import type { ProcessRunner } from '../../core/ports/process-runner';
 import { ClaudeStreamParser } from './claude-code-events';
-import { EventLineReader, TailLines } from './event-lines';
+import { oneLine, runEventStream } from './event-lines';
 
 export interface ClaudeCodeOptions {
   runner: ProcessRunner;
@@ -48,28 +48,18 @@ export class ClaudeCodeAgent implements ExternalAgent {
   }
 
   async run(spec: ExternalRunSpec): Promise<ExternalRunOutcome> {
-    const reader = new EventLineReader();
     const parser = new ClaudeStreamParser(spec.onText);
-    const stderr = new TailLines();
-    const result = await this.options.runner.run(
+    const { result, reader, stderr } = await runEventStream(
+      this.options.runner,
       {
         argv: this.argv(spec),
         cwd: spec.cwd,
-        stdin: spec.prompt,
+        prompt: spec.prompt,
         timeoutMs: this.options.timeoutMs ?? 60 * 60_000,
         ...(this.options.env ? { env: this.options.env } : {}),
-      },
-      {
         signal: spec.signal,
-        onLine: (line) => {
-          if (line.stream === 'stderr') {
-            stderr.push(line.text);
-            return;
-          }
-          const event = reader.push(line);
-          if (event) parser.handle(event);
-        },
       },
+      (event) => parser.handle(event),
     );
     const warnings: string[] = [];
     const malformed = reader.warning('claude');
@@ -111,9 +101,4 @@ export class ClaudeCodeAgent implements ExternalAgent {
           : `claude exited with ${result.exitCode === null ? `signal ${result.signal}` : `code ${result.exitCode}`}: ${oneLine(words)}`,
     };
   }
-}
-
-export function oneLine(text: string, max = 400): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

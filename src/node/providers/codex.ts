@@ -12,9 +12,8 @@ import type { ExternalAgent, ExternalRunOutcome, ExternalRunSpec } from '../../c
 import { limitResetTime } from '../../core/agent/limit-messages';
 import type { Clock } from '../../core/ports/clock';
 import type { ProcessRunner } from '../../core/ports/process-runner';
-import { oneLine } from './claude-code';
 import { CodexStreamParser } from './codex-events';
-import { EventLineReader, TailLines } from './event-lines';
+import { oneLine, runEventStream } from './event-lines';
 
 export interface CodexOptions {
   runner: ProcessRunner;
@@ -46,28 +45,18 @@ export class CodexAgent implements ExternalAgent {
   }
 
   async run(spec: ExternalRunSpec): Promise<ExternalRunOutcome> {
-    const reader = new EventLineReader();
     const parser = new CodexStreamParser(spec.onText);
-    const stderr = new TailLines();
-    const result = await this.options.runner.run(
+    const { result, reader, stderr } = await runEventStream(
+      this.options.runner,
       {
         argv: this.argv(spec),
         cwd: spec.cwd,
-        stdin: spec.prompt,
+        prompt: spec.prompt,
         timeoutMs: this.options.timeoutMs ?? 60 * 60_000,
         ...(this.options.env ? { env: this.options.env } : {}),
-      },
-      {
         signal: spec.signal,
-        onLine: (line) => {
-          if (line.stream === 'stderr') {
-            stderr.push(line.text);
-            return;
-          }
-          const event = reader.push(line);
-          if (event) parser.handle(event);
-        },
       },
+      (event) => parser.handle(event),
     );
     const warnings = [...parser.itemErrors.map((e) => `codex: ${e}`)];
     const malformed = reader.warning('codex');

@@ -4,7 +4,7 @@
  * `type` is counted as malformed (with a short sample for the user) instead of aborting the run — a stray log
  * line from a plugin must not cost the user a finished agent run.
  */
-import type { OutputLine } from '../../core/ports/process-runner';
+import type { OutputLine, ProcessResult, ProcessRunner } from '../../core/ports/process-runner';
 
 export type AgentEvent = Record<string, unknown> & { type: string };
 
@@ -67,3 +67,43 @@ export const num = (v: unknown): number => (typeof v === 'number' && Number.isFi
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const obj = (v: unknown): Record<string, unknown> | undefined =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/**
+ * Runs a CLI agent that prints one JSON event per stdout line (Claude Code's stream-json, Codex's `--json`):
+ * the prompt on stdin, events handed to `onEvent` as they arrive, stderr kept as a tail for error messages.
+ */
+export async function runEventStream(
+  runner: ProcessRunner,
+  run: {
+    argv: string[];
+    cwd: string;
+    prompt: string;
+    timeoutMs: number;
+    env?: Record<string, string>;
+    signal: AbortSignal;
+  },
+  onEvent: (event: AgentEvent) => void,
+): Promise<{ result: ProcessResult; reader: EventLineReader; stderr: TailLines }> {
+  const reader = new EventLineReader();
+  const stderr = new TailLines();
+  const result = await runner.run(
+    { argv: run.argv, cwd: run.cwd, stdin: run.prompt, timeoutMs: run.timeoutMs, ...(run.env ? { env: run.env } : {}) },
+    {
+      signal: run.signal,
+      onLine: (line) => {
+        if (line.stream === 'stderr') {
+          stderr.push(line.text);
+          return;
+        }
+        const event = reader.push(line);
+        if (event) onEvent(event);
+      },
+    },
+  );
+  return { result, reader, stderr };
+}
+
+export function oneLine(text: string, max = 400): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}

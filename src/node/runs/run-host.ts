@@ -14,6 +14,7 @@ import { EngineEvents } from '../../core/engine/engine-events';
 import { createGateToolkit } from '../../core/engine/gate-toolkit';
 import type { LevelStep, PlanStep } from '../../core/engine/plan';
 import type { AgentPort } from '../../core/ports/agent';
+import type { ProcessRunner } from '../../core/ports/process-runner';
 import type { EngineOutcome, RunKind } from '../../core/run/events';
 import { foldRun, interruptedSteps, type RunState, resumeStateOf, type StepState } from '../../core/run/fold';
 import { shellQuote } from '../../core/shell/quote';
@@ -54,6 +55,11 @@ export interface RunDependencies {
   /** Grace periods for cancellation (tests shorten them). */
   graceMs?: { interrupt?: number; terminate?: number };
   onStarted?(run: { runId: string; runDir: string }): void;
+  /**
+   * Wraps or replaces the process runner of the run's steps, gates and hooks (the extension shows their output in
+   * a terminal, or runs them in a real shell through shell integration). Default: the Node runner as it is.
+   */
+  wrapRunner?(runner: ProcessRunner, run: { runId: string; runDir: string }): ProcessRunner;
 }
 
 export interface StartRunOptions extends RunDependencies {
@@ -245,10 +251,11 @@ async function execute(
     options.onStarted?.({ runId, runDir });
     const before = options.trackWorkTree ? await beforeSnapshot(runDir, options.root, resume !== undefined) : undefined;
     const shims = await cliShims(runDir);
-    const runner = new NodeProcessRunner({
+    const nodeRunner = new NodeProcessRunner({
       tag: held.lock.tag,
       ...(options.graceMs ? { graceMs: options.graceMs } : {}),
     });
+    const runner = options.wrapRunner ? options.wrapRunner(nodeRunner, { runId, runDir }) : nodeRunner;
     const deps: EngineDeps = {
       root: options.root,
       runner,

@@ -7,13 +7,13 @@ export const EVENTS_FILE = 'events.jsonl';
 export const HEADER_FILE = 'header.json';
 export const LOGS_DIR = 'logs';
 
-const RUN_ID = /^\d{8}-\d{6}-[0-9a-f]{6}$/;
+const RUN_ID = /^\d{8}-\d{6}-\d{3}[0-9a-f]{4}$/;
 
-/** Sortable by start time: `20261127-153012-a1b2c3`. */
+/** Sortable by start time to the millisecond: `20261127-153012-042a1b2` (UTC date, time, ms, 4 hex). */
 export function newRunId(now = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const stamp = `${now.getUTCFullYear()}${p(now.getUTCMonth() + 1)}${p(now.getUTCDate())}-${p(now.getUTCHours())}${p(now.getUTCMinutes())}${p(now.getUTCSeconds())}`;
-  return `${stamp}-${randomBytes(3).toString('hex')}`;
+  return `${stamp}-${p(now.getUTCMilliseconds(), 3)}${randomBytes(2).toString('hex')}`;
 }
 
 export function isRunId(text: string): boolean {

@@ -19,6 +19,9 @@ import * as path from 'node:path';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
+/** A sleep duration no other process on the machine uses, so `pgrep` finds only this test's processes. */
+const uniqueSleep = () => `300.${process.pid}${Math.floor(Math.random() * 1e6)}`;
+
 interface Result {
   code: number | null;
   stdout: string;
@@ -175,12 +178,13 @@ describe('CLI orchestrate / status / report / stop / resume (real processes)', f
   });
 
   it('stop asks a running run to cancel; the journal records cancelled and no step process survives', async () => {
+    const marker = uniqueSleep();
     workflows(
       [
         'workflows:',
         '  w:',
         '    steps:',
-        '      - run: touch started; sleep 300 & sleep 300',
+        `      - run: touch started; sleep ${marker} & sleep ${marker}`,
         '      - run: touch never',
       ].join('\n'),
     );
@@ -198,11 +202,18 @@ describe('CLI orchestrate / status / report / stop / resume (real processes)', f
     const report = JSON.parse(cli('report', '--json').stdout);
     assert.equal(report.status, 'cancelled');
     assert.ok(!existsSync(path.join(dir, 'never')));
-    assert.equal(spawnSync('pgrep', ['-f', 'sleep 300']).stdout.toString().trim(), '', 'no sleep survived');
+    assert.equal(
+      spawnSync('pgrep', ['-f', `sleep ${marker}`])
+        .stdout.toString()
+        .trim(),
+      '',
+      'no sleep survived',
+    );
   });
 
   it('stop --force kills a run and records it as cancelled', async () => {
-    workflows(['workflows:', '  w:', '    steps:', '      - run: touch started; sleep 301'].join('\n'));
+    const marker = uniqueSleep();
+    workflows(['workflows:', '  w:', '    steps:', `      - run: touch started; sleep ${marker}`].join('\n'));
     const child = spawn(process.execPath, [CLI, 'orchestrate', 'w', '--yes'], {
       cwd: dir,
       env: env(),
@@ -215,7 +226,12 @@ describe('CLI orchestrate / status / report / stop / resume (real processes)', f
     assert.equal(stop.code, 0, stop.stderr + stop.stdout);
     await new Promise((r) => child.once('exit', r));
     assert.equal(JSON.parse(cli('status', '--json').stdout).runs[0].status, 'cancelled');
-    assert.equal(spawnSync('pgrep', ['-f', 'sleep 301']).stdout.toString().trim(), '');
+    assert.equal(
+      spawnSync('pgrep', ['-f', `sleep ${marker}`])
+        .stdout.toString()
+        .trim(),
+      '',
+    );
   });
 
   it('a torn last journal line is ignored, never fatal', () => {

@@ -25,6 +25,7 @@ describe('init output reads back through the readers', () => {
     assert.deepEqual(result.problems, []);
     assert.equal(result.value?.orchestration.maxConcurrent, 3);
     assert.deepEqual(result.value?.orchestration.validation.mandatory, ['syntax', 'unit']);
+    assert.equal(result.value?.orchestration.contextRefreshIntervalMs, 30 * 60_000);
   });
 
   it('workflows: the four shipped workflows, no problems', async () => {

@@ -295,7 +295,7 @@ describe('shipped templates', () => {
       assert.equal(o.maxConcurrent, 3);
       assert.equal(typeof o.validationLevel, 'string');
       assert.equal(typeof o.parallelExecution, 'boolean');
-      assert.equal(typeof o.contextRefreshInterval, 'number');
+      assert.equal(o.contextRefreshInterval, '30m');
       assert.deepEqual(Object.keys(o.autofix!).sort(), ['security', 'syntax', 'tests']);
       assert.deepEqual(Object.keys(o.validation!).sort(), ['mandatory', 'recommended', 'stopOnFailure']);
       assert.deepEqual((o.retry as { onRetry: unknown }).onRetry, {

@@ -153,3 +153,22 @@ describe('work-tree snapshots', () => {
     });
   });
 });
+
+describe('cost with an unpriced model', () => {
+  it('is reported as a lower bound, never as if complete', () => {
+    const withUnknown: RunEvent[] = [
+      ...events.slice(0, 5),
+      {
+        type: 'usage',
+        ts: 8500,
+        stepId: 'a1',
+        model: 'mystery-model',
+        usage: { inputTokens: 10, outputTokens: 5, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 },
+      },
+      ...events.slice(5),
+    ];
+    const r = buildReport(foldRun(withUnknown)!);
+    assert.equal(r.metrics.usage.costIncomplete, true);
+    assert.match(renderText(r), /cost ≥ \$0\.5000 \(some unknown\)/);
+  });
+});
