@@ -1,78 +1,85 @@
 /**
- * P6 extension: the size of what VS Code loads (dist/extension.js and the bundles it loads lazily), the packaged
- * .vsix when the `package` script exists, and activate()'s own time inside the harness's real VS Code when the
- * extension reports it (`activationMs` of its API).
+ * P6 extension: activate()'s own time inside the harness's real VS Code (bench/extension/activation.ts), the size
+ * of the production bundles VS Code loads (dist/extension.js at activation; dist/services.js on first use) and of
+ * the packaged .vsix (`npm run package`, which builds for production first).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { measureActivation } from '../extension/activation';
 import { REPO } from '../lib/fixtures';
 import type { Entry } from '../lib/results';
+import { summarize } from '../lib/stats';
 import type { BenchCase } from './context';
 
 const MB = 2 ** 20;
+const mb = (n: number) => `${(n / MB).toFixed(2)} MB`;
 
 export const p6Extension: BenchCase = async (ctx) => {
   const entries: Entry[] = [];
   const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const dist = path.join(REPO, 'dist');
-  const extFiles = readdirSync(dist).filter((f) => f.endsWith('.js') && !f.startsWith('cli'));
-  const extBytes = extFiles.reduce((n, f) => n + statSync(path.join(dist, f)).size, 0);
-  entries.push({
-    id: 'P6',
-    title: 'extension bundle (dist/, without the CLI)',
-    status: 'measured',
-    value: { text: `${(extBytes / MB).toFixed(2)} MB`, number: extBytes },
-    goal: '≤ 1.5 MB',
-    met: extBytes <= 1.5 * MB,
-    details: { files: extFiles.join(', ') },
-    note: 'development build (npm run build)',
-  });
-  if (pkg.scripts.package) {
-    ctx.log('packaging the .vsix (npm run package)…');
-    const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
-    const vsix = readdirSync(REPO).filter((f) => f.endsWith('.vsix'));
-    if (r.status === 0 && vsix.length > 0) {
-      const size = statSync(path.join(REPO, vsix[0]!)).size;
-      entries.push({
-        id: 'P6',
-        title: '.vsix package',
-        status: 'measured',
-        value: { text: `${(size / MB).toFixed(2)} MB`, number: size },
-        goal: '≤ 1.5 MB',
-        met: size <= 1.5 * MB,
-        details: { file: vsix[0]! },
-      });
-    } else {
-      entries.push({
-        id: 'P6',
-        title: '.vsix package',
-        status: 'unavailable',
-        goal: '≤ 1.5 MB',
-        note: `npm run package failed: ${r.stderr.trim().split('\n').pop()}`,
-      });
-    }
-  } else {
+  if (!pkg.scripts.package) {
+    return [
+      { id: 'P6', title: 'extension', status: 'pending', goal: '≤ 30 ms, ≤ 1.5 MB', note: 'no `package` script yet' },
+    ];
+  }
+  ctx.log('packaging the .vsix (npm run package: production build + vsce)…');
+  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
+  const vsix = path.join(REPO, 'dist/codex-context-forge.vsix');
+  if (r.status !== 0 || !existsSync(vsix)) {
     entries.push({
       id: 'P6',
       title: '.vsix package',
-      status: 'pending',
+      status: 'unavailable',
       goal: '≤ 1.5 MB',
-      note: 'the `package` script arrives with the extension branch',
+      note: `npm run package failed: ${(r.stderr || r.stdout).trim().split('\n').pop()}`,
+    });
+  } else {
+    const size = statSync(vsix).size;
+    entries.push({
+      id: 'P6',
+      title: '.vsix package (production build)',
+      status: 'measured',
+      value: { text: mb(size), number: size },
+      goal: '≤ 1.5 MB',
+      met: size <= 1.5 * MB,
     });
   }
-  const activation = existsSync(path.join(REPO, 'bench/extension/activation.mjs'))
-    ? await import(path.join(REPO, 'bench/extension/activation.mjs'))
-    : undefined;
-  if (activation) {
-    entries.push(...((await activation.measure(ctx)) as Entry[]));
-  } else {
+  const size = (f: string) => (existsSync(path.join(REPO, 'dist', f)) ? statSync(path.join(REPO, 'dist', f)).size : 0);
+  const ext = size('extension.js');
+  entries.push({
+    id: 'P6',
+    title: 'extension bundle loaded at activation (dist/extension.js)',
+    status: 'measured',
+    value: { text: mb(ext), number: ext },
+    goal: '≤ 1.5 MB',
+    met: ext <= 1.5 * MB,
+    details: {
+      'dist/services.js (loaded on first use)': mb(size('services.js')),
+      'dist/webview/panel.js': mb(size('webview/panel.js')),
+    },
+  });
+  const runs = ctx.quick ? 1 : 3;
+  const activation = await measureActivation(runs, ctx.log);
+  if (activation.samples.length === 0) {
     entries.push({
       id: 'P6',
       title: 'activate() own time in real VS Code',
-      status: 'pending',
+      status: 'unavailable',
       goal: '≤ 30 ms',
-      note: 'the extension (and its activationMs) has not landed on main yet',
+      note: activation.error ?? 'no sample',
+    });
+  } else {
+    const s = summarize(activation.samples);
+    entries.push({
+      id: 'P6',
+      title: 'activate() own time in real VS Code (code-server 4.139.1)',
+      status: 'measured',
+      ours: { label: 'activationMs', sample: s },
+      value: { text: `${s.median.toFixed(1)} ms`, number: s.median },
+      goal: '≤ 30 ms',
+      met: s.median <= 30,
+      note: `one activation per VS Code start (${s.runs} starts); the extension's own performance.now() around activate()`,
     });
   }
   return entries;
