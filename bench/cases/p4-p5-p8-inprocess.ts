@@ -63,7 +63,7 @@ export const p5PrpIndex: BenchCase = async (ctx): Promise<Entry[]> => {
     parsed: number;
     problems: number;
     bytes: number;
-  }>('prp-index', { dir: project.dir, runs: ctx.runs, warmup: ctx.warmup });
+  }>('prp-index', { dir: project.dir, runs: Math.min(ctx.runs, 7), warmup: 1 });
   if (probe.listed !== count || probe.parsed !== count) {
     throw new Error(`P5: listed ${probe.listed}, parsed ${probe.parsed} of ${count} PRPs`);
   }

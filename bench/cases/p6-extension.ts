@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { measureActivation } from '../extension/activation';
 import { REPO } from '../lib/fixtures';
@@ -24,7 +25,12 @@ export const p6Extension: BenchCase = async (ctx) => {
     ];
   }
   ctx.log('packaging the .vsix (npm run package: production build + vsce)…');
-  const r = spawnSync('npm', ['run', '--silent', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
+  // vsce runs with the harness's Node 24: its env.sh says where both are (as .ci/run sources it).
+  const envSh = path.join(process.env.VSCODE_HARNESS_CACHE ?? path.join(homedir(), '.cache/vscode-harness'), 'env.sh');
+  const script = existsSync(envSh)
+    ? `. ${JSON.stringify(envSh)} && npm run --silent package`
+    : 'npm run --silent package';
+  const r = spawnSync('bash', ['-c', script], { cwd: REPO, encoding: 'utf8', timeout: 600_000 });
   const vsix = path.join(REPO, 'dist/codex-context-forge.vsix');
   if (r.status !== 0 || !existsSync(vsix)) {
     entries.push({
