@@ -93,7 +93,7 @@ export const p1ColdStart: BenchCase = async (ctx) => {
       ratio: r,
       goal: 'context',
       details: {
-        'ours --version vs task-master --version': `${ratio(samples[1]!.median, samples[peerIndex]!.median)}×`,
+        'task-master --version against ours': `${ratio(samples[peerIndex]!.median, samples[1]!.median)}× as long`,
       },
       note: 'its own bin run with node (npx would add npm’s own start-up to both)',
     });

@@ -14,7 +14,7 @@ import { summarize } from '../lib/stats';
 import type { BenchCase } from './context';
 
 const MB = 2 ** 20;
-const mb = (n: number) => `${(n / MB).toFixed(2)} MB`;
+const mb = (n: number) => (n < 100 * 1024 ? `${(n / 1024).toFixed(1)} KB` : `${(n / MB).toFixed(2)} MB`);
 
 export const p6Extension: BenchCase = async (ctx) => {
   const entries: Entry[] = [];
