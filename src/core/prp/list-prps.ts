@@ -13,6 +13,9 @@ import { extractTitle } from './title';
 export const PRPS_DIR = 'PRPs';
 export const RULE_UNREADABLE_PRP = 'prp-unreadable';
 
+/** How many PRP files are read at once for their titles. */
+const TITLE_READS = 16;
+
 /** How deep under `PRPs/` the walk goes. */
 const MAX_DEPTH = 16;
 
@@ -85,6 +88,7 @@ export async function listPrps(workspace: Workspace): Promise<ReadResult<PrpList
   }
 
   const prpsReal = await fs.realPath(start).catch(() => start);
+  const titles: Array<{ prp: PrpEntry; abs: string }> = [];
   const stack: Array<{ dir: string; rel: string; depth: number }> = [{ dir: start, rel: '', depth: 0 }];
   while (stack.length > 0) {
     const { dir, rel, depth } = stack.pop()!;
@@ -141,17 +145,23 @@ export async function listPrps(workspace: Workspace): Promise<ReadResult<PrpList
       }
       if (type !== 'file' || !/\.md$/i.test(entry.name)) continue;
       const name = childRel.replace(/\.md$/i, '');
-      const prp: PrpEntry = {
-        name,
-        file: projectRel,
-        title: await readTitle(workspace, target, projectRel, name, problems),
-        status: statusOf(name),
-      };
+      const prp: PrpEntry = { name, file: projectRel, title: name, status: statusOf(name) };
+      titles.push({ prp, abs: target });
       if (prp.status === 'template') listing.templates.push(prp);
       else if (prp.status === 'ai_doc') listing.aiDocs.push(prp);
       else listing.prps.push(prp);
     }
   }
+  // Titles are read TITLE_READS files at a time: one after another, each file's round trips to the thread pool
+  // made a listing of hundreds of PRPs wait on the disk hundreds of times over.
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < titles.length) {
+      const { prp, abs } = titles[next++]!;
+      prp.title = await readTitle(workspace, abs, prp.file, prp.name, problems);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(TITLE_READS, titles.length) }, reader));
   const byName = (a: PrpEntry, b: PrpEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   listing.prps.sort(byName);
   listing.templates.sort(byName);
