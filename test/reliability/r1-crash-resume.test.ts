@@ -5,11 +5,12 @@
  *
  * Per trial: the run completes (status passed); no step whose `step-finished: passed` was in the journal at the
  * moment of the kill ran again; the journal has no corrupt line, before the resume (a torn last line is allowed:
- * it was never acknowledged) or after it (the torn tail is repaired).
+ * it was never acknowledged) or after it (the torn tail is repaired). Every 5th trial also appends half an event
+ * before resuming, as a power loss mid-append would leave the file.
  */
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { readJsonl } from '../../src/core/journal/jsonl';
 import type { RunEvent } from '../../src/core/run/events';
@@ -72,6 +73,7 @@ describe(`R1 crash/resume: ${TRIALS} trials of a ${STEPS}-step workflow, SIGKILL
     killedAfterFinish: 0,
     interruptedReRun: 0,
     stepsCompleteAtKill: 0,
+    tornInjected: 0,
   };
   let fullRunMs = 2000;
 
@@ -92,6 +94,7 @@ describe(`R1 crash/resume: ${TRIALS} trials of a ${STEPS}-step workflow, SIGKILL
     figure('R1', 'completed steps run again (must be 0)', tally.rerunCompleted);
     figure('R1', 'corrupt journals (must be 0)', tally.corrupt);
     figure('R1', 'torn last lines found after a kill (ignored, then repaired)', tally.tornTails);
+    figure('R1', 'torn last lines injected before a resume (every 5th trial; repaired)', tally.tornInjected);
     figure('R1', 'steps already complete at the kill (kept)', tally.stepsCompleteAtKill);
     figure('R1', 'interrupted steps run again (expected)', tally.interruptedReRun);
     figure(
@@ -139,6 +142,11 @@ describe(`R1 crash/resume: ${TRIALS} trials of a ${STEPS}-step workflow, SIGKILL
       } else if (finishedAtKill) {
         tally.killedAfterFinish++;
       } else {
+        if (trial % 5 === 0) {
+          // As a power loss mid-append would leave it: half an event, no line end. Resume must repair it.
+          appendFileSync(path.join(root, '.context-forge/runs', atKill!.runId, 'events.jsonl'), '{"type":"step-finis');
+          tally.tornInjected++;
+        }
         const r = runCli(root, ['orchestrate', '--resume', atKill!.runId, '--yes'], env);
         assert.equal(r.code, 0, `resume: exit ${r.code}\n${r.stderr}${r.stdout}`);
       }
