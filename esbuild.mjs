@@ -1,7 +1,7 @@
 // Bundles the extension and the CLI. `node esbuild.mjs [--production] [--watch] [--metafile]`.
 
 import { execFileSync } from 'node:child_process';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
@@ -86,6 +86,11 @@ const targets = [
 ];
 
 await mkdir('dist/webview', { recursive: true });
+// A production build ships no source maps: remove those a development build left behind.
+if (production) {
+  for (const dir of ['dist', 'dist/webview'])
+    for (const f of await readdir(dir)) if (f.endsWith('.map')) await rm(`${dir}/${f}`);
+}
 // Only the codicon font and its stylesheet are shipped (the panel's icons).
 for (const f of ['codicon.css', 'codicon.ttf'])
   await copyFile(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/${f}`);

@@ -4,6 +4,7 @@
 // vsce 4 needs Node >= 22: it runs under $VSCODE_HARNESS_NODE when set (see ../shared/vscode-harness).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -34,10 +35,26 @@ for (const entry of [
     filter: (src) => !src.startsWith(stage) && !src.endsWith('.vsix'),
   });
 }
-const node = process.env.VSCODE_HARNESS_NODE || process.execPath;
-const vsce = process.env.VSCODE_HARNESS_VSCE || path.join(repo, 'node_modules/@vscode/vsce/vsce');
+/** The harness's env.sh (`export NAME="value"` lines), when its variables are not in the environment already. */
+function harnessEnv() {
+  const cache = process.env.VSCODE_HARNESS_CACHE || path.join(os.homedir(), '.cache/vscode-harness');
+  const vars = {};
+  try {
+    for (const m of fs.readFileSync(path.join(cache, 'env.sh'), 'utf8').matchAll(/^export (\w+)="([^"$]*)"$/gm))
+      vars[m[1]] = m[2];
+  } catch {
+    // no harness on this machine
+  }
+  return vars;
+}
+const fallback = harnessEnv();
+const node = process.env.VSCODE_HARNESS_NODE || fallback.VSCODE_HARNESS_NODE || process.execPath;
+const vsce =
+  process.env.VSCODE_HARNESS_VSCE || fallback.VSCODE_HARNESS_VSCE || path.join(repo, 'node_modules/@vscode/vsce/vsce');
 if (!fs.existsSync(vsce)) {
-  console.error(`vsce not found at ${vsce}: run ../shared/vscode-harness/setup.sh and source its env.sh`);
+  console.error(
+    `vsce not found at ${vsce}: run \`bash ../shared/vscode-harness/setup.sh\` once (it installs @vscode/vsce and the Node 24 it needs), or run \`npx @vscode/vsce package\` with Node >= 22`,
+  );
   process.exit(1);
 }
 fs.rmSync(out, { force: true });

@@ -21,11 +21,14 @@ export interface PrinterOptions {
   verbose?: boolean;
   /** Machine-readable output follows: progress goes to stderr. */
   quiet?: boolean;
+  /** Put before every line (which run it is, when several print at once). */
+  prefix?: string;
 }
 
 /** Live progress: one line per step start and end; failing output tails shown where they happened. */
 export function attachPrinter(ctx: CliContext, events: EngineEvents, options: PrinterOptions = {}): void {
-  const say = options.quiet ? (t: string) => ctx.out.err(t) : (t: string) => ctx.out.out(t);
+  const prefix = options.prefix ?? '';
+  const say = options.quiet ? (t: string) => ctx.out.err(prefix + t) : (t: string) => ctx.out.out(prefix + t);
   const s = ctx.out.style;
   events.on('stepStart', (e) => {
     if (e.kind === 'parallel' || e.kind === 'if') return;

@@ -10,6 +10,7 @@ import type { ImplementStep } from '../../core/engine/plan';
 import { planLevels } from '../../core/engine/plan-prp';
 import { renderPlan } from '../../core/engine/plan-render';
 import { PRP_EXECUTE } from '../../core/engine/plan-workflow';
+import { Semaphore } from '../../core/engine/semaphore';
 import { hasErrors, InputError } from '../../core/problems';
 import { loadProjectFacts } from '../../core/project/load-facts';
 import { readPrp } from '../../core/prp';
@@ -44,7 +45,7 @@ export function registerRunPrp(program: Command): void {
   const cmd = program
     .command('run-prp [prp]')
     .description('execute a PRP: an agent implements it, the harness runs its gates and feeds failures back')
-    .option('--batch <prps>', 'comma-separated PRPs to execute one after another')
+    .option('--batch <prps>', 'comma-separated PRPs to execute, up to maxConcurrent at once (one run each)')
     .option('--shard <i/n>', 'with --batch: run only the i-th of n shares (for a CI job matrix)')
     .option('--resume [runId]', 'continue an interrupted, failed or parked run (default: the newest of this PRP)')
     .option('--force', 'resume even though an input file changed since the run started')
@@ -156,25 +157,52 @@ async function runPrp(ctx: CliContext, prpArg: string | undefined, opts: RunPrpO
   if (commands.length > 0)
     await requireProjectApproval(ctx, commands, { yes, context: `run-prp ${targets.join(', ')}` });
 
+  // A batch runs under `maxConcurrent` (one run, one agent and one journal each; output lines are prefixed).
+  // A recording or a replay is one conversation file: those batches run one PRP at a time.
+  const concurrent = plans.length > 1 && settings.orchestration.parallelExecution && !opts.record && !opts.cassette;
+  const limit = concurrent ? settings.orchestration.maxConcurrent : 1;
+  const slots = new Semaphore(Math.max(1, limit));
   const outcomes: RunOutcome[] = [];
-  for (const p of plans) {
-    if (ctx.signal.aborted) break;
-    const outcome = await startRun({
-      ...common,
-      root: ctx.root,
-      kind: 'prp',
-      target: p.prp,
-      plan: [p.step],
-      variables: {},
-      inputs: [p.prp, '.claude/settings.local.json', '.claude/commands/prp-execute.md'],
-      onStarted: ({ runId }) => (opts.json ? ctx.out.err : ctx.out.out)(`Run ${runId}: ${p.prp}`),
-    }).catch(rethrowHostError);
-    outcomes.push(outcome);
-    if (outcome.status === 'passed' && opts.move !== false) {
-      const moved = await finishPrp(ctx, p.prp);
-      if (moved) (opts.json ? ctx.out.err : ctx.out.out)(`Moved ${p.prp} → ${moved}`);
-    }
-  }
+  const say = opts.json ? ctx.out.err : ctx.out.out;
+  await Promise.all(
+    plans.map((p) =>
+      slots
+        .use(ctx.signal, async () => {
+          const runEvents = limit > 1 ? new EngineEvents() : events;
+          if (limit > 1)
+            attachPrinter(ctx, runEvents, {
+              verbose: Boolean(opts.verbose),
+              quiet: Boolean(opts.json),
+              prefix: `[${p.prp}] `,
+            });
+          // Each concurrent run gets its own agent: conversations are kept per step, and every run's step is `implement`.
+          const runAgent = limit > 1 && agent ? (await createCliAgent(ctx, opts, settings))?.agent : agent;
+          const outcome = await startRun({
+            ...common,
+            ...(runAgent ? { agent: runAgent } : {}),
+            events: runEvents,
+            root: ctx.root,
+            kind: 'prp',
+            target: p.prp,
+            plan: [p.step],
+            variables: {},
+            inputs: [p.prp, '.claude/settings.local.json', '.claude/commands/prp-execute.md'],
+            onStarted: ({ runId }) => say(`Run ${runId}: ${p.prp}`),
+          }).catch(rethrowHostError);
+          outcomes.push(outcome);
+          if (outcome.status === 'passed' && opts.move !== false) {
+            const moved = await finishPrp(ctx, p.prp);
+            if (moved) say(`Moved ${p.prp} → ${moved}`);
+          }
+        })
+        .catch((err) => {
+          if (!ctx.signal.aborted) throw err;
+        }),
+    ),
+  );
+  outcomes.sort(
+    (a, b) => plans.findIndex((p) => p.prp === a.state.target) - plans.findIndex((p) => p.prp === b.state.target),
+  );
   return finish(ctx, outcomes, opts);
 }
 

@@ -179,6 +179,17 @@ describe('CLI validate and run-prp (real gates)', function () {
     assert.equal(report.metrics.validationsPassed + report.metrics.validationsFailed, 0);
   });
 
+  it('run-prp --batch runs each PRP as its own run, concurrently under maxConcurrent, output prefixed', () => {
+    write('PRPs/b.md', PRP);
+    write('PRPs/c.md', PRP);
+    const r = cli('run-prp', '--batch', 'add,b,c', '--yes');
+    assert.equal(r.code, 1, 'no provider: every agent step fails cleanly');
+    for (const name of ['add', 'b', 'c'])
+      assert.match(r.stdout, new RegExp(`\\[PRPs/${name}\\.md\\] ▶ /prp-execute PRPs/${name}\\.md`));
+    const runs = JSON.parse(cli('status', '--json').stdout).runs;
+    assert.deepEqual(runs.map((x: { target: string }) => x.target).sort(), ['PRPs/add.md', 'PRPs/b.md', 'PRPs/c.md']);
+  });
+
   it('run-prp --batch with --shard picks the i-th share', () => {
     write('PRPs/b.md', PRP);
     write('PRPs/c.md', PRP);
