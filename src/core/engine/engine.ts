@@ -203,7 +203,9 @@ export class Engine {
       attempt,
       ...(dynamic ? { name: step.name, kind: step.kind } : {}),
     };
-    await this.append(event, true);
+    // Not fsync'd: if it is lost in a crash, the step looks not started and is run again on resume either way.
+    // The step's end is what must survive (`finished` syncs), so a completed step is never lost.
+    await this.append(event);
     this.deps.events.emit('stepStart', { ...event, name: step.name, kind: step.kind });
   }
 
