@@ -101,7 +101,8 @@ export interface CreateAgentOptions {
   recordNote?: string;
   /** Replay this cassette (`provider: 'replay'`). */
   cassette?: string;
-  settings?: Pick<OrchestrationSettings, 'defaultTemplate' | 'contextRefreshIntervalMs'>;
+  settings?: Pick<OrchestrationSettings, 'defaultTemplate' | 'contextRefreshIntervalMs'> &
+    Partial<Pick<OrchestrationSettings, 'agent'>>;
   /** `--max-context-tokens`: refuse to start a conversation whose fixed context is larger. */
   maxContextTokens?: number;
   /** Warn above this many context tokens. */
@@ -207,8 +208,14 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
       agent: external,
       workspace,
       clock: options.clock,
-      ...(options.model ? { model: options.model, modelExplicit: true } : {}),
-      ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+      ...(options.model
+        ? { model: options.model, modelExplicit: true }
+        : options.settings?.agent?.model
+          ? { model: options.settings.agent?.model }
+          : {}),
+      ...((options.maxTurns ?? options.settings?.agent?.maxTurns)
+        ? { maxTurns: options.maxTurns ?? options.settings?.agent?.maxTurns }
+        : {}),
       ...(options.settings ? { defaultTemplate: options.settings.defaultTemplate } : {}),
       lint,
       ...(options.prices ? { prices: options.prices } : {}),
@@ -254,7 +261,8 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
       ...(baseURL ? { baseURL } : {}),
       now: () => options.clock.now(),
     });
-    model = options.model ?? DEFAULT_ANTHROPIC_MODEL;
+    // An explicit --model wins over a command's frontmatter `model:`; the settings' model is only a default.
+    model = options.model ?? options.settings?.agent?.model ?? DEFAULT_ANTHROPIC_MODEL;
     const about = [`model ${model}`, `key from ${key.source}`, ...(baseURL ? [`base URL ${baseURL}`] : [])];
     clientFor = () => client;
     if (options.record) {
@@ -306,9 +314,13 @@ export async function createAgentPort(options: CreateAgentOptions): Promise<Crea
     client: clientFor,
     model,
     modelExplicit: Boolean(options.model) || provider === 'replay',
-    maxTokens: options.maxTokens ?? DEFAULT_MAX_TOKENS,
-    ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
-    ...(options.maxTurns ? { maxTurns: options.maxTurns } : {}),
+    maxTokens: options.maxTokens ?? options.settings?.agent?.maxTokens ?? DEFAULT_MAX_TOKENS,
+    ...((options.temperature ?? options.settings?.agent?.temperature) !== undefined
+      ? { temperature: options.temperature ?? options.settings?.agent?.temperature }
+      : {}),
+    ...((options.maxTurns ?? options.settings?.agent?.maxTurns)
+      ? { maxTurns: options.maxTurns ?? options.settings?.agent?.maxTurns }
+      : {}),
     ...(options.settings ? { settings: options.settings } : {}),
     context,
     lint,

@@ -86,6 +86,8 @@ export interface OrchestrationSettings {
     onRetry: Partial<Record<ErrorType, string>>;
   };
   hooks: { onFileChange: HookAction[]; onTestFail: HookAction[]; onDeploy: HookAction[] };
+  /** Model defaults for agent steps (CLI flags override them). Never a key or a base URL: those are not project settings. */
+  agent: { model?: string; maxTokens?: number; temperature?: number; maxTurns?: number };
 }
 
 export interface Settings {
@@ -115,6 +117,7 @@ export const DEFAULT_ORCHESTRATION_SETTINGS: Readonly<OrchestrationSettings> = O
     onRetry: { syntax: '/fix-syntax-errors', test: '/fix-failing-tests' },
   },
   hooks: { onFileChange: [], onTestFail: [], onDeploy: [] },
+  agent: {},
 } satisfies OrchestrationSettings);
 
 /** A deep, mutable copy of the defaults. */
@@ -204,6 +207,16 @@ export const OrchestrationFieldSchemas = {
     onTestFail: hookList.optional(),
     onDeploy: hookList.optional(),
   }),
+  agent: closedObject({
+    model: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:[\]-]*$/, { error: 'must be a model id such as "claude-sonnet-5-5"' })
+      .optional()
+      .describe('Model id for agent steps (the command frontmatter `model:` and --model win).'),
+    maxTokens: z.number().int().min(1).max(1_000_000).optional().describe('Output tokens per model response.'),
+    temperature: z.number().min(0).max(1).optional().describe('Sampling temperature (older models only).'),
+    maxTurns: z.number().int().min(1).max(1000).optional().describe('Model turns per agent round.'),
+  }).describe('Model defaults for agent steps; API keys and base URLs never come from project files.'),
 } as const;
 
 type FieldName = keyof typeof OrchestrationFieldSchemas;
@@ -393,6 +406,9 @@ function apply(
       out.retry = { ...merged, onRetry };
       return;
     }
+    case 'agent':
+      out.agent = { ...out.agent, ...definedOnly(data as Record<string, unknown>) };
+      return;
     case 'hooks': {
       const h = data as Record<'onFileChange' | 'onTestFail' | 'onDeploy', unknown>;
       for (const name of ['onFileChange', 'onTestFail', 'onDeploy'] as const) {

@@ -35,6 +35,7 @@ describe('settings: .claude/settings.local.json', () => {
         onRetry: { syntax: '/fix-syntax-errors', test: '/fix-failing-tests' },
       },
       hooks: { onFileChange: [], onTestFail: [], onDeploy: [] },
+      agent: {},
     });
     assert.deepEqual(defaultOrchestrationSettings(), DEFAULT_ORCHESTRATION_SETTINGS);
     assert.ok(Object.isFrozen(DEFAULT_ORCHESTRATION_SETTINGS));
@@ -134,7 +135,7 @@ describe('settings: .claude/settings.local.json', () => {
     assert.deepEqual(
       r.problems.map((p) => `${p.line}:${p.column} ${p.message}`),
       [
-        '10:5 unknown key `maxConcurent` in orchestration; did you mean `maxConcurrent`? allowed keys: defaultTemplate, validationLevel, parallelExecution, maxConcurrent, contextRefreshInterval, autofix, validation, retry, hooks',
+        '10:5 unknown key `maxConcurent` in orchestration; did you mean `maxConcurrent`? allowed keys: defaultTemplate, validationLevel, parallelExecution, maxConcurrent, contextRefreshInterval, autofix, validation, retry, hooks, agent',
         '4:24 orchestration.validationLevel must be one of "basic", "standard", "strict", not the text "paranoid" (the default validationLevel applies)',
         '3:22 orchestration.maxConcurrent must be at least 1 (the default maxConcurrent applies)',
         '5:31 orchestration.contextRefreshInterval: must be a duration such as "30m" or "1h", a number of milliseconds, or 0 to turn it off (the default contextRefreshInterval applies)',
@@ -182,5 +183,31 @@ describe('settings: .claude/settings.local.json', () => {
     assert.equal(SettingsFileSchema.safeParse({ permissions: {}, orchestration: { maxConcurrent: 4 } }).success, true);
     assert.equal(SettingsFileSchema.safeParse({ orchestration: { maxConcurrent: 0 } }).success, false);
     assert.equal(SettingsFileSchema.safeParse({ orchestration: { nope: 1 } }).success, false);
+  });
+});
+
+describe('settings: agent model defaults', () => {
+  it('reads model, maxTokens, temperature and maxTurns; refuses keys and base URLs there', () => {
+    const ok = parseSettings(
+      JSON.stringify({
+        orchestration: { agent: { model: 'claude-sonnet-5-5', maxTokens: 8000, temperature: 0.2, maxTurns: 30 } },
+      }),
+    );
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.value?.orchestration.agent, {
+      model: 'claude-sonnet-5-5',
+      maxTokens: 8000,
+      temperature: 0.2,
+      maxTurns: 30,
+    });
+    const bad = parseSettings(
+      JSON.stringify(
+        { orchestration: { agent: { apiKey: 'sk-ant-x', baseURL: 'http://evil', temperature: 3 } } },
+        null,
+        2,
+      ),
+    );
+    assert.ok(bad.problems.some((p) => /apiKey|baseURL/.test(p.message) && p.line > 1));
+    assert.deepEqual(bad.value?.orchestration.agent, {}, 'an invalid block falls back to the defaults');
   });
 });
