@@ -51,7 +51,12 @@ function makeProject(): { root: string; config: string } {
 function journalOf(root: string): { runId: string; text: string } | undefined {
   const runs = path.join(root, '.context-forge/runs');
   if (!existsSync(runs)) return undefined;
-  const [runId] = readdirSync(runs).filter((n) => existsSync(path.join(runs, n, 'events.jsonl')));
+  // The newest run: a CLI killed before its run started may leave an empty run folder behind, and the test then
+  // starts the workflow again in a new one (run ids sort by start time).
+  const runId = readdirSync(runs)
+    .filter((n) => existsSync(path.join(runs, n, 'events.jsonl')))
+    .sort()
+    .pop();
   if (!runId) return undefined;
   return { runId, text: readFileSync(path.join(runs, runId, 'events.jsonl'), 'utf8') };
 }
