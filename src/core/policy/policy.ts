@@ -674,14 +674,7 @@ export class PermissionPolicy {
     const rules = rulesFor(this.rules, ['Read']);
     const hit = (list: Rule[]) => list.find((r) => matchPathRule(r, p, ctx));
     const denied = hit(rules.deny);
-    if (denied)
-      return {
-        decision: 'deny',
-        source: 'deny-rule',
-        reason: `denied by ${describeRule(denied)}`,
-        rule: denied,
-        subject,
-      };
+    if (denied) return ruleDecision('deny', denied, subject);
     if (p.unresolvable)
       return {
         decision: 'ask',
@@ -691,17 +684,9 @@ export class PermissionPolicy {
         neverAuto: true,
       };
     const asked = hit(rules.ask);
-    if (asked)
-      return { decision: 'ask', source: 'ask-rule', reason: `${describeRule(asked)} asks first`, rule: asked, subject };
+    if (asked) return ruleDecision('ask', asked, subject);
     const allowed = hit(rules.allow);
-    if (allowed)
-      return {
-        decision: 'allow',
-        source: 'allow-rule',
-        reason: `allowed by ${describeRule(allowed)}`,
-        rule: allowed,
-        subject,
-      };
+    if (allowed) return ruleDecision('allow', allowed, subject);
     if (!p.inside) {
       return {
         decision: 'ask',
@@ -727,26 +712,11 @@ export class PermissionPolicy {
     const rules = rulesFor(this.rules, tool === 'write_file' ? ['Edit', 'Write'] : ['Edit']);
     const hit = (list: Rule[]) => list.find((r) => matchPathRule(r, p, ctx));
     const denied = hit(rules.deny);
-    if (denied)
-      return {
-        decision: 'deny',
-        source: 'deny-rule',
-        reason: `denied by ${describeRule(denied)}`,
-        rule: denied,
-        subject,
-      };
+    if (denied) return ruleDecision('deny', denied, subject);
     const asked = hit(rules.ask);
-    if (asked)
-      return { decision: 'ask', source: 'ask-rule', reason: `${describeRule(asked)} asks first`, rule: asked, subject };
+    if (asked) return ruleDecision('ask', asked, subject);
     const allowed = hit(rules.allow);
-    if (allowed)
-      return {
-        decision: 'allow',
-        source: 'allow-rule',
-        reason: `allowed by ${describeRule(allowed)}`,
-        rule: allowed,
-        subject,
-      };
+    if (allowed) return ruleDecision('allow', allowed, subject);
     if (this.fileWrites === 'allow')
       return { decision: 'allow', source: 'default', reason: 'writing a project file', subject };
     return {
@@ -765,6 +735,18 @@ export class PermissionPolicy {
   async canShow(file: string): Promise<boolean> {
     const d = await this.checkRead(file);
     return d.decision === 'allow';
+  }
+}
+
+/** The decision a matching deny, ask or allow rule of a path check makes. */
+function ruleDecision(kind: 'deny' | 'ask' | 'allow', rule: Rule, subject: string): PolicyDecision {
+  switch (kind) {
+    case 'deny':
+      return { decision: 'deny', source: 'deny-rule', reason: `denied by ${describeRule(rule)}`, rule, subject };
+    case 'ask':
+      return { decision: 'ask', source: 'ask-rule', reason: `${describeRule(rule)} asks first`, rule, subject };
+    case 'allow':
+      return { decision: 'allow', source: 'allow-rule', reason: `allowed by ${describeRule(rule)}`, rule, subject };
   }
 }
 
