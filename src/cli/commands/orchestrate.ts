@@ -14,7 +14,7 @@ import { loadProjectFacts } from '../../core/project/load-facts';
 import { bindVariables, workflowVariables } from '../../core/workflow/bind';
 import { ORCHESTRATION_FILE, readWorkflows } from '../../core/workflow/read-workflows';
 import { RunHostError, resumeRun, startRun } from '../../node/runs/run-host';
-import { listRuns } from '../../node/runs/run-store';
+import { listRuns, loadRun } from '../../node/runs/run-store';
 import { type AgentFlags, addAgentOptions, createCliAgent, preflightOrRefuse } from '../agent-setup';
 import { action } from '../command';
 import type { CliContext } from '../context';
@@ -80,7 +80,7 @@ async function orchestrate(ctx: CliContext, target: string | undefined, opts: Or
 
   if (opts.resume !== undefined) {
     const runId = typeof opts.resume === 'string' ? opts.resume : await newestResumable(ctx, target);
-    const state = (await listRuns(ctx.root, 200)).find((r) => r.runId === runId)?.state;
+    const state = (await loadRun(ctx.root, runId).catch(() => undefined))?.state;
     const outcome = await resumeRun({
       ...common,
       root: ctx.root,
